@@ -1,0 +1,1 @@
+"""pactpool_worker."""
