@@ -1,0 +1,191 @@
+"""The public API: the Rust library's function names, and `MockServer` for Python users."""
+
+from __future__ import annotations
+
+import atexit
+import os
+import threading
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Union
+
+import orjson
+
+from pactpool.controller import Controller, mock_server_failed_entry
+from pactpool.errors import (
+    InvalidPactError,
+    PactMismatchError,
+    PactPoolError,
+    UnknownMockServerError,
+    WorkerDiedError,
+)
+from pactpool.report import MismatchRecord, format_report, parse_mismatches
+
+PactSource = Union[str, bytes, dict[str, Any], "os.PathLike[str]"]
+
+_controller: Controller | None = None
+_controller_lock = threading.Lock()
+
+
+def controller() -> Controller:
+    """The process-wide controller, made on first use and stopped at interpreter exit."""
+    global _controller
+    with _controller_lock:
+        if _controller is None:
+            _controller = Controller()
+            atexit.register(_controller.stop_all)
+        return _controller
+
+
+def configure(*, timeout: float | None = None, start_timeout: float | None = None,
+              log_level: str | None = None) -> None:
+    """Set the deadline of controller calls, of worker start-up, and the workers' log level."""
+    ctl = controller()
+    if timeout is not None:
+        ctl.timeout = timeout
+    if start_timeout is not None:
+        ctl.start_timeout = start_timeout
+    if log_level is not None:
+        ctl.log_level = log_level
+
+
+def create_mock_server(pact: PactSource, addr: str = "127.0.0.1", port: int = 0, *,
+                       cors_preflight: bool = False) -> int:
+    """Start a mock server for `pact` (JSON text, bytes, a dict or a file path); returns its port.
+
+    Port 0 lets the worker's kernel pick a free port. Raises `InvalidPactError` for a pact
+    that cannot be served and `AddressInUseError` for a taken port; no process is left behind.
+    """
+    data, source = _pact_bytes(pact)
+    return controller().create(data, addr, port, cors_preflight=cors_preflight,
+                               source=source).port
+
+
+def mock_server_matched(port: int) -> bool:
+    """True when every interaction was hit and no unexpected or mismatched request came in.
+
+    False for a port pactpool does not own, and for a server whose process died.
+    """
+    try:
+        return bool(controller().call(port, "matched"))
+    except (UnknownMockServerError, WorkerDiedError):
+        return False
+
+
+def mock_server_mismatches(port: int) -> str | None:
+    """The mismatches as JSON text (the reference's shape, keys sorted); None for an unknown port."""
+    ctl = controller()
+    try:
+        entries = ctl.call(port, "mismatches")
+    except UnknownMockServerError:
+        return None
+    except WorkerDiedError:
+        entries = [mock_server_failed_entry(ctl.worker(port))]
+    return orjson.dumps(entries, option=orjson.OPT_SORT_KEYS).decode()
+
+
+def mock_server_logs(port: int) -> str:
+    """The worker's own log lines (a bounded ring, newest kept); raises for an unknown port."""
+    ctl = controller()
+    try:
+        return str(ctl.call(port, "logs"))
+    except WorkerDiedError as exc:
+        return f"(the mock server process died: exit status {exc.exit_status})"
+
+
+def write_pact_file(port: int, directory: str | os.PathLike[str], overwrite: bool = False) -> str:
+    """Write `<consumer>-<provider>.json` into `directory`; merges unless `overwrite`.
+
+    Returns the file's path. Safe to call from parallel processes writing the same pact.
+    """
+    return str(controller().call(port, "write_pact", {
+        "directory": os.path.abspath(os.fspath(directory)), "overwrite": overwrite}))
+
+
+def cleanup_mock_server(port: int) -> bool:
+    """Stop the mock server; returns once its process is reaped and the port refuses connections.
+
+    False for a port pactpool does not own (already cleaned up included).
+    """
+    return controller().stop(port)
+
+
+class MockServer:
+    """A mock server as a Python object; a context manager that always cleans up.
+
+    >>> with MockServer("pacts/consumer-provider.json") as server:   # doctest: +SKIP
+    ...     requests.get(server.url + "/items")
+    ...     server.assert_matched()
+    """
+
+    def __init__(self, pact: PactSource, addr: str = "127.0.0.1", port: int = 0, *,
+                 cors_preflight: bool = False) -> None:
+        self.port = create_mock_server(pact, addr, port, cors_preflight=cors_preflight)
+        worker = controller().worker(self.port)
+        self.host = worker.host
+        self.pid = worker.pid
+        self._closed = False
+
+    @property
+    def url(self) -> str:
+        """`http://host:port`, with IPv6 hosts in brackets."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def matched(self) -> bool:
+        return mock_server_matched(self.port)
+
+    def mismatches(self) -> list[MismatchRecord]:
+        """The parsed mismatch records (empty when matched)."""
+        return parse_mismatches(mock_server_mismatches(self.port))
+
+    def assert_matched(self) -> None:
+        """Raise `PactMismatchError` with a readable report unless the pact was honoured."""
+        records = self.mismatches()
+        if records:
+            raise PactMismatchError(format_report(self.url, records), records)
+
+    def logs(self) -> str:
+        return mock_server_logs(self.port)
+
+    def write_pact(self, directory: str | os.PathLike[str], overwrite: bool = False) -> str:
+        return write_pact_file(self.port, directory, overwrite)
+
+    def close(self) -> None:
+        """Stop the server (idempotent)."""
+        if not self._closed:
+            self._closed = True
+            cleanup_mock_server(self.port)
+
+    def __enter__(self) -> MockServer:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "running"
+        return f"<MockServer {self.url} pid={self.pid} {state}>"
+
+
+def _pact_bytes(pact: PactSource) -> tuple[bytes, str | None]:
+    """The pact as JSON bytes, and a name for it in errors (the file path, if any)."""
+    if isinstance(pact, dict):
+        try:
+            return orjson.dumps(pact), None
+        except TypeError as exc:
+            raise InvalidPactError(f"the pact dict cannot be serialised as JSON: {exc}") from exc
+    if isinstance(pact, bytes):
+        return pact, None
+    if isinstance(pact, str) and pact.lstrip().startswith(("{", "[")):
+        return pact.encode(), None
+    if isinstance(pact, (str, os.PathLike)):
+        path = Path(pact)
+        try:
+            return path.read_bytes(), str(path)
+        except OSError as exc:
+            raise PactPoolError(f"cannot read pact file {path}: {exc.strerror}; pass a path to "
+                                "a pact JSON file, or the JSON text itself") from exc
+    raise TypeError(f"pact must be JSON text, bytes, a dict or a path, not {type(pact).__name__}")

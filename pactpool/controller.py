@@ -1,0 +1,244 @@
+"""The controller: it alone starts, tracks, queries, times out, stops and reaps workers.
+
+One worker process per mock server. Workers are forked by a forkserver: a clean,
+single-threaded process started once (by exec, not fork), so creating a server never forks
+a harness full of threads and locks. Everything the controller learns comes back over the
+worker's duplex pipe, and every call has a deadline.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import multiprocess
+from multiprocess.connection import wait as wait_for
+
+from pactpool.errors import (
+    PactPoolError,
+    UnknownMockServerError,
+    WorkerDiedError,
+    WorkerStartError,
+    WorkerTimeoutError,
+    error_from_worker,
+)
+from pactpool_worker import protocol
+
+DEFAULT_TIMEOUT = 5.0
+DEFAULT_START_TIMEOUT = 30.0
+STOP_GRACE = 0.5
+PRELOAD = ["pactpool_worker.main"]
+
+
+@dataclass(eq=False)
+class Worker:
+    """The controller's handle on one worker process."""
+
+    process: Any
+    conn: Any
+    host: str = ""
+    port: int = 0
+    pid: int = 0
+    exit_status: int | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+
+    @property
+    def alive(self) -> bool:
+        return self.exit_status is None
+
+
+class Controller:
+    """Owns every worker of this process; thread-safe."""
+
+    def __init__(self, *, start_method: str = "forkserver", timeout: float = DEFAULT_TIMEOUT,
+                 start_timeout: float = DEFAULT_START_TIMEOUT, log_level: str = "info") -> None:
+        self.timeout = timeout
+        self.start_timeout = start_timeout
+        self.log_level = log_level
+        self._start_method = start_method
+        self._context: Any = None
+        self._workers: dict[int, Worker] = {}
+        self._registry_lock = threading.Lock()
+        self._start_lock = threading.Lock()
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    def create(self, pact: bytes, host: str, port: int, *, cors_preflight: bool = False,
+               source: str | None = None) -> Worker:
+        """Start a worker, hand it the pact, wait until it listens; returns its handle."""
+        worker = self._spawn()
+        args = {"host": host, "port": port, "cors_preflight": cors_preflight}
+        try:
+            reply = self._roundtrip(worker, "load", args, self.start_timeout, attachment=pact)
+        except WorkerDiedError as exc:
+            self._reap(worker)
+            raise WorkerStartError(f"the worker process exited before it was ready "
+                                   f"(exit status {exc.exit_status})") from exc
+        except BaseException:
+            self._kill_and_reap(worker)
+            raise
+        if not reply["ok"]:
+            self._reap(worker)
+            raise error_from_worker(reply.get("error", {}), source)
+        ready = reply["result"]
+        worker.host, worker.port, worker.pid = ready["host"], ready["port"], ready["pid"]
+        with self._registry_lock:
+            self._workers[worker.port] = worker
+        return worker
+
+    def stop(self, port: int) -> bool:
+        """Stop and reap the worker on `port`; True if there was one. Returns when it is gone."""
+        with self._registry_lock:
+            worker = self._workers.pop(port, None)
+        if worker is None:
+            return False
+        if worker.alive and worker.lock.acquire(timeout=STOP_GRACE):
+            try:  # ask politely; a worker busy with another call is killed instead
+                worker.conn.send_bytes(protocol.encode_request(0, "shutdown"))
+            except OSError:
+                pass  # already gone; the join below confirms it
+            finally:
+                worker.lock.release()
+        self._kill_and_reap(worker, grace=STOP_GRACE)
+        return True
+
+    def stop_all(self) -> None:
+        """Stop every worker (atexit, signals, end of a test session)."""
+        for port in self.ports():
+            self.stop(port)
+
+    def ports(self) -> list[int]:
+        with self._registry_lock:
+            return list(self._workers)
+
+    def worker(self, port: int) -> Worker:
+        with self._registry_lock:
+            worker = self._workers.get(port)
+        if worker is None:
+            raise UnknownMockServerError(port)
+        return worker
+
+    # -- queries -------------------------------------------------------------------------
+
+    def call(self, port: int, op: protocol.Op, args: dict[str, Any] | None = None,
+             timeout: float | None = None) -> Any:
+        """One query to the worker on `port`, answered within `timeout` seconds or raising."""
+        worker = self.worker(port)
+        reply = self._roundtrip(worker, op, args or {}, self.timeout if timeout is None
+                                else timeout)
+        if not reply["ok"]:
+            raise error_from_worker(reply.get("error", {}))
+        return reply.get("result")
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _ctx(self) -> Any:
+        if self._context is None:
+            context = multiprocess.get_context(self._start_method)
+            if self._start_method == "forkserver":
+                context.set_forkserver_preload(PRELOAD)
+            self._context = context
+        return self._context
+
+    def _spawn(self) -> Worker:
+        from pactpool_worker.main import run  # imported here: the controller never runs it
+
+        context = self._ctx()
+        ours, theirs = context.Pipe(duplex=True)
+        process = context.Process(target=run, args=(theirs, {"log_level": self.log_level}),
+                                  name="pactpool-worker", daemon=False)
+        try:
+            with self._start_lock:  # multiprocess keeps a module-wide child set; start one at a time
+                process.start()
+        except Exception as exc:
+            ours.close()
+            raise WorkerStartError(f"cannot start a worker process: {exc}") from exc
+        finally:
+            theirs.close()  # only the worker holds its end: our end sees EOF when it dies
+        return Worker(process=process, conn=ours, pid=process.pid or 0)
+
+    def _roundtrip(self, worker: Worker, op: protocol.Op, args: dict[str, Any],
+                   timeout: float, attachment: bytes | None = None) -> protocol.ReplyFrame:
+        deadline = time.monotonic() + timeout
+        if not worker.lock.acquire(timeout=timeout):
+            raise WorkerTimeoutError(f"mock server on port {worker.port} is busy with another "
+                                     f"call that did not finish within {timeout:g}s")
+        try:
+            if not worker.alive:
+                raise self._died(worker)
+            frame_id = next(worker.ids)
+            try:
+                worker.conn.send_bytes(protocol.encode_request(
+                    frame_id, op, args, attachment=attachment is not None))
+                if attachment is not None:
+                    worker.conn.send_bytes(attachment)
+            except OSError:
+                self._note_death(worker)
+                raise self._died(worker) from None
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise WorkerTimeoutError(
+                        f"mock server on port {worker.port} (pid {worker.pid}) did not answer "
+                        f"'{op}' within {timeout:g}s; cleanup_mock_server will still stop it")
+                ready = wait_for([worker.conn, worker.process.sentinel], remaining)
+                if worker.conn in ready or (ready and worker.conn.poll(0)):
+                    try:
+                        data = worker.conn.recv_bytes()
+                    except (EOFError, OSError):
+                        self._note_death(worker)
+                        raise self._died(worker) from None
+                    reply = protocol.decode_reply(data)
+                    if reply["id"] == frame_id:
+                        return reply
+                    continue  # a late answer to a call that timed out earlier
+                if ready:
+                    self._note_death(worker)
+                    raise self._died(worker)
+        finally:
+            worker.lock.release()
+
+    def _note_death(self, worker: Worker) -> None:
+        worker.process.join(STOP_GRACE)
+        code = worker.process.exitcode
+        worker.exit_status = code if code is not None else -1
+
+    @staticmethod
+    def _died(worker: Worker) -> WorkerDiedError:
+        return WorkerDiedError(f"the mock server process (pid {worker.pid}) died with exit "
+                               f"status {worker.exit_status}", worker.exit_status)
+
+    def _kill_and_reap(self, worker: Worker, grace: float = 0.0) -> None:
+        process = worker.process
+        if grace:
+            process.join(grace)
+        if process.exitcode is None:
+            process.kill()
+        self._reap(worker)
+
+    def _reap(self, worker: Worker) -> None:
+        worker.process.join()
+        if worker.exit_status is None:
+            worker.exit_status = worker.process.exitcode
+        worker.conn.close()
+        try:
+            worker.process.close()
+        except ValueError:
+            pass
+
+
+def mock_server_failed_entry(worker: Worker) -> dict[str, Any]:
+    """The mismatch record pactpool adds for a worker that died on its own."""
+    return {
+        "type": "mock-server-failed",
+        "error": f"the mock server process (pid {worker.pid}) died",
+        "exitStatus": worker.exit_status,
+    }
+
+
+__all__ = ["Controller", "PactPoolError", "Worker", "mock_server_failed_entry"]

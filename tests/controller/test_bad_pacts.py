@@ -1,0 +1,45 @@
+"""A pact that cannot be served raises a typed error naming the problem and leaves nothing running."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import multiprocess
+import pytest
+from support import interaction, simple_pact
+
+import pactpool
+
+CASES: list[tuple[str, Any, str, str]] = [
+    ("malformed JSON", b'{"consumer": ', "$", "JSON"),
+    ("not an object", b"[1, 2]", "$", "object"),
+    ("unknown spec version", simple_pact(version="9.0.0"), "$.metadata", "9.0.0"),
+    ("interaction not an object", {**simple_pact(), "interactions": [42]}, "$.interactions[0]",
+     "object"),
+    ("bad regex", simple_pact(interaction(
+        "x", "GET", "/a", matchingRules={"$.path": {"match": "regex", "regex": "(unclosed"}})),
+     "$.interactions[0].request.matchingRules", "regex"),
+]
+
+
+@pytest.mark.parametrize(("name", "pact", "path_prefix", "word"), CASES,
+                         ids=[c[0] for c in CASES])
+def test_bad_pact_raises_a_typed_error_and_leaves_no_process(name: str, pact: Any,
+                                                              path_prefix: str, word: str) -> None:
+    before = pactpool.api.controller().ports()
+    with pytest.raises(pactpool.InvalidPactError) as failure:
+        pactpool.create_mock_server(pact)
+    assert failure.value.json_path.startswith(path_prefix), failure.value.json_path
+    assert word.lower() in str(failure.value).lower()
+    assert pactpool.api.controller().ports() == before
+    assert multiprocess.active_children() == []
+
+
+def test_a_missing_file_is_a_clear_error() -> None:
+    with pytest.raises(pactpool.PactPoolError, match="cannot read pact file"):
+        pactpool.create_mock_server("/no/such/pact.json")
+
+
+def test_a_wrong_type_is_a_type_error() -> None:
+    with pytest.raises(TypeError, match="JSON text, bytes, a dict or a path"):
+        pactpool.create_mock_server(12)  # type: ignore[arg-type]

@@ -1,0 +1,66 @@
+"""write_pact_file: the file name, the spec version kept, merge without duplicates, overwrite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import pytest
+from support import interaction, simple_pact
+
+import pactpool
+from pactpool_worker.pact_file import PactFileError, merge_documents
+
+A = interaction("a", "GET", "/a")
+B = interaction("b", "GET", "/b")
+
+
+def read(path: str) -> dict:
+    return orjson.loads(Path(path).read_bytes())
+
+
+def test_writes_consumer_provider_json_in_the_pacts_version(serve, tmp_path: Path) -> None:
+    server = serve(simple_pact(A, version="1.1.0", consumer="web", provider="api"))
+    written = server.write_pact(tmp_path / "pacts")
+    assert written == str(tmp_path / "pacts" / "web-api.json")
+    document = read(written)
+    assert document["metadata"]["pactSpecification"]["version"] == "1.1.0"
+    assert document["metadata"]["pactpool"]["version"] == pactpool.__version__
+    assert [i["description"] for i in document["interactions"]] == ["a"]
+
+
+def test_merges_with_an_existing_file_and_new_copy_wins(serve, tmp_path: Path) -> None:
+    serve(simple_pact(A, B)).write_pact(tmp_path)
+    changed_a = {**A, "response": {"status": 204}}
+    path = serve(simple_pact(changed_a)).write_pact(tmp_path)
+    interactions = read(path)["interactions"]
+    assert [i["description"] for i in interactions] == ["a", "b"]
+    assert interactions[0]["response"] == {"status": 204}
+
+
+def test_overwrite_replaces_the_file(serve, tmp_path: Path) -> None:
+    serve(simple_pact(A, B)).write_pact(tmp_path)
+    path = serve(simple_pact(B)).write_pact(tmp_path, overwrite=True)
+    assert [i["description"] for i in read(path)["interactions"]] == ["b"]
+
+
+def test_merging_into_another_consumers_file_fails(serve, tmp_path: Path) -> None:
+    serve(simple_pact(A)).write_pact(tmp_path)
+    (tmp_path / "consumer-provider.json").write_bytes(
+        orjson.dumps(simple_pact(B, consumer="other")))
+    with pytest.raises(pactpool.PactFileError, match="consumer 'other'"):
+        serve(simple_pact(A)).write_pact(tmp_path)
+
+
+def test_merge_drops_duplicates_and_matches_on_provider_states() -> None:
+    with_state = {**A, "providerState": "ready"}
+    merged = merge_documents(simple_pact(A, with_state), simple_pact(A, A, B))
+    assert [(i["description"], i.get("providerState")) for i in merged["interactions"]] == [
+        ("a", None), ("b", None), ("a", "ready")]
+
+
+def test_merge_refuses_a_broken_existing_file(serve, tmp_path: Path) -> None:
+    (tmp_path / "consumer-provider.json").write_text("{not json")
+    with pytest.raises(pactpool.PactFileError, match="not valid JSON"):
+        serve(simple_pact(A)).write_pact(tmp_path)
+    assert issubclass(PactFileError, Exception)

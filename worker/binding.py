@@ -1,0 +1,39 @@
+"""Bind the listening socket inside the worker, so port 0 is chosen by the kernel, race-free."""
+
+from __future__ import annotations
+
+import errno
+import socket
+
+from pactpool_worker.errors import AddressInUseError, BindError
+
+
+def bind_listener(host: str, port: int, backlog: int = 1024) -> socket.socket:
+    """A non-blocking listening TCP socket on the first address `host` resolves to."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise BindError(f"cannot resolve host {host!r}: {exc.strerror}") from exc
+    family, kind, proto, _, sockaddr = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        # Lets a port in TIME_WAIT be bound again; Linux still refuses a port someone listens on.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(sockaddr)
+        sock.listen(backlog)
+    except OSError as exc:
+        sock.close()
+        where = f"{host}:{port}"
+        if exc.errno == errno.EADDRINUSE:
+            raise AddressInUseError(
+                f"address {where} is already in use; pass port=0 to let the system pick "
+                "a free port, or stop whatever holds it") from exc
+        raise BindError(f"cannot bind {where}: {exc.strerror}") from exc
+    sock.setblocking(False)
+    return sock
+
+
+def bound_address(sock: socket.socket) -> tuple[str, int]:
+    """The address and port the kernel actually gave us."""
+    address = sock.getsockname()
+    return str(address[0]), int(address[1])

@@ -1,0 +1,46 @@
+"""Tie a worker's life to its parent's: the kernel kills it when the parent dies.
+
+Linux offers `prctl(PR_SET_PDEATHSIG, SIGKILL)`. It is armed after fork, so the parent may
+already be gone by then; the pid of the process that forked us is recorded *before* the
+fork (an `os.register_at_fork` hook in the forking process) and compared with `getppid()`
+afterwards. Elsewhere the pipe's end of file is the only signal (see `worker.main`).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import signal
+import sys
+
+PR_SET_PDEATHSIG = 1
+
+_forking_pid: int | None = None
+
+
+def _remember_forking_pid() -> None:
+    global _forking_pid
+    _forking_pid = os.getpid()
+
+
+os.register_at_fork(before=_remember_forking_pid)
+
+
+def arm_parent_death_signal() -> bool:
+    """Ask for SIGKILL when the parent dies; exit now if it already has. True when armed."""
+    armed = False
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        armed = libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    if _forking_pid is not None and os.getppid() != _forking_pid:
+        os._exit(70)  # the parent died between fork and prctl: nobody will reap or ask us
+    return armed
+
+
+def leave_terminal_process_group() -> None:
+    """Own process group, so a terminal's Ctrl-C reaches the controller, which cleans up in order."""
+    try:
+        os.setpgid(0, 0)
+    except OSError:
+        pass  # already a group leader, or not permitted: not worth failing a start for

@@ -1,0 +1,137 @@
+"""A worker's whole life: set up after fork, load, bind, report ready, serve, die.
+
+Runs in the child process only. The pipe to the controller carries `protocol` frames; its
+end of file means the controller is gone, and the worker exits at once. Nothing here
+outlives the process: its socket, memory and record vanish with it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+from typing import Any
+
+from pactpool_worker import lifeline, protocol
+from pactpool_worker.binding import bind_listener, bound_address
+from pactpool_worker.errors import WorkerError
+from pactpool_worker.logbook import Logbook
+from pactpool_worker.mock import MockOptions, MockService
+from pactpool_worker.pact import load_pact
+from pactpool_worker.pact_file import write_pact
+from pactpool_worker.server import Limits, start_server
+
+WORKER_VERSION = "0.1.0"
+
+
+def run(conn: Any, settings: dict[str, Any]) -> None:
+    """Process target. Never returns normally: the process ends with `os._exit`."""
+    lifeline.arm_parent_death_signal()
+    lifeline.leave_terminal_process_group()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the controller decides when we stop
+    code = 0
+    try:
+        code = _serve(conn, settings)
+    except BaseException:  # a crash must still end the process, not hang it
+        import traceback
+
+        traceback.print_exc()
+        code = 1
+    os._exit(code)
+
+
+def _serve(conn: Any, settings: dict[str, Any]) -> int:
+    log = Logbook(level=str(settings.get("log_level", "info")))
+    try:
+        data = conn.recv_bytes()
+    except (EOFError, OSError):
+        return 0
+    frame = protocol.decode_request(data)
+    pact_text = conn.recv_bytes() if frame["attachment"] else b""
+    if frame["op"] != "load":
+        conn.send_bytes(protocol.encode_error(frame["id"], {
+            "kind": "protocol", "message": f"expected a load frame, got {frame['op']!r}"}))
+        return 2
+    args = frame["args"]
+    try:
+        pact = load_pact(pact_text)
+        sock = bind_listener(str(args.get("host", "127.0.0.1")), int(args.get("port", 0)))
+    except WorkerError as exc:
+        conn.send_bytes(protocol.encode_error(frame["id"], exc.to_json()))
+        return 0
+    host, port = bound_address(sock)
+    service = MockService(pact, MockOptions(cors_preflight=bool(args.get("cors_preflight"))),
+                          log)
+    log.log("info", f"serving pact {pact.consumer} -> {pact.provider} "
+                    f"({len(pact.interactions)} interactions, spec {pact.spec_version}) "
+                    f"on {host}:{port}")
+    return _event_loop(conn, frame["id"], sock, service, {"host": host, "port": port,
+                                                             "pid": os.getpid()})
+
+
+def _event_loop(conn: Any, load_id: int, sock: socket.socket, service: MockService,
+                ready: dict[str, Any]) -> int:
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    queries = QueryHandler(conn, service, loop)
+    loop.run_until_complete(start_server(sock, service.handle, limits=Limits()))
+    conn.send_bytes(protocol.encode_result(load_id, ready))
+    loop.add_reader(conn.fileno(), queries.on_readable)
+    loop.run_forever()
+    return queries.exit_code
+
+
+class QueryHandler:
+    """Answers the controller's frames on the same loop that serves HTTP."""
+
+    def __init__(self, conn: Any, service: MockService, loop: asyncio.AbstractEventLoop) -> None:
+        self.conn = conn
+        self.service = service
+        self.loop = loop
+        self.exit_code = 0
+
+    def on_readable(self) -> None:
+        try:
+            data = self.conn.recv_bytes()
+        except (EOFError, OSError):
+            self.loop.stop()  # the controller is gone: so are we
+            return
+        try:
+            frame = protocol.decode_request(data)
+        except protocol.ProtocolError as exc:
+            self.conn.send_bytes(protocol.encode_error(-1, {"kind": "protocol",
+                                                            "message": str(exc)}))
+            return
+        if frame["attachment"]:
+            self.conn.recv_bytes()  # no query takes one; keep the stream in step
+        try:
+            result = self.answer(frame["op"], frame["args"])
+        except WorkerError as exc:
+            self.conn.send_bytes(protocol.encode_error(frame["id"], exc.to_json()))
+            return
+        except Exception as exc:  # a query bug must not kill a server that holds a record
+            self.conn.send_bytes(protocol.encode_error(frame["id"], {
+                "kind": "internal", "message": f"{type(exc).__name__}: {exc}"}))
+            return
+        self.conn.send_bytes(protocol.encode_result(frame["id"], result))
+        if frame["op"] == "shutdown":
+            self.loop.stop()
+
+    def answer(self, op: str, args: dict[str, Any]) -> Any:
+        recorder = self.service.recorder
+        if op == "matched":
+            return recorder.matched()
+        if op == "mismatches":
+            return recorder.mismatches()
+        if op == "logs":
+            return self.service.log.text()
+        if op == "status":
+            return recorder.status()
+        if op == "write_pact":
+            return write_pact(self.service.pact.raw, str(args["directory"]),
+                              overwrite=bool(args.get("overwrite", False)),
+                              writer_version=WORKER_VERSION)
+        if op == "shutdown":
+            return True
+        raise WorkerError(f"operation {op!r} is not valid once the server is running")

@@ -1,0 +1,155 @@
+"""Writing a pact file: `<consumer>-<provider>.json`, merged or overwritten, never torn.
+
+Parallel test processes may write the same pact at once, so a write takes an exclusive
+`flock` on a lock file beside the pact, reads and merges what is there, and replaces the
+file atomically (temporary file in the same folder, `fsync`, `os.replace`). Readers never
+see half a file and no writer's interactions are lost.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from pactpool_worker.errors import WorkerError
+
+WRITER_NAME = "pactpool"
+
+
+class PactFileError(WorkerError):
+    """The pact file cannot be written or merged (unreadable, other parties, no permission)."""
+
+    kind = "pact-file"
+
+
+def pact_file_name(document: dict[str, Any]) -> str:
+    """`<consumer>-<provider>.json`, with characters unsafe in file names replaced."""
+    consumer = _party(document, "consumer")
+    provider = _party(document, "provider")
+    return re.sub(r"[/\\\0]", "_", f"{consumer}-{provider}") + ".json"
+
+
+def write_pact(document: dict[str, Any], directory: str, *, overwrite: bool,
+               writer_version: str) -> str:
+    """Write (or merge into) the pact file in `directory`; returns the file's path."""
+    folder = Path(directory)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PactFileError(f"cannot create pact directory {folder}: {exc.strerror}") from exc
+    target = folder / pact_file_name(document)
+    outgoing = _with_metadata(document, writer_version)
+    with _exclusive_lock(target):
+        if not overwrite and target.exists():
+            outgoing = merge_documents(outgoing, _read_existing(target))
+        _replace_atomically(target, orjson.dumps(outgoing, option=orjson.OPT_INDENT_2))
+    return str(target)
+
+
+def merge_documents(new: dict[str, Any], existing: dict[str, Any]) -> dict[str, Any]:
+    """The new document plus every existing interaction it does not replace.
+
+    Interactions are the same when their `key`s are equal, or, without keys, when type,
+    description and provider states are. The new copy wins; order: existing first (so a
+    file grows stably), then interactions new to it.
+    """
+    for role in ("consumer", "provider"):
+        if _party(new, role) != _party(existing, role):
+            raise PactFileError(
+                f"cannot merge: the existing pact file is for {role} "
+                f"'{_party(existing, role)}', this pact is for '{_party(new, role)}'")
+    field = "interactions" if "interactions" in new else "messages"
+    incoming = list(new.get(field) or [])
+    by_identity = {_identity(i): i for i in incoming}
+    merged: list[Any] = []
+    seen: set[tuple[Any, ...]] = set()
+    for interaction in existing.get(field) or []:
+        identity = _identity(interaction)
+        if identity in seen:
+            continue
+        seen.add(identity)
+        merged.append(by_identity.get(identity, interaction))
+    for interaction in incoming:
+        identity = _identity(interaction)
+        if identity not in seen:
+            seen.add(identity)
+            merged.append(interaction)
+    return {**new, field: merged}
+
+
+def _identity(interaction: Any) -> tuple[Any, ...]:
+    if not isinstance(interaction, dict):
+        return ("raw", orjson.dumps(interaction, option=orjson.OPT_SORT_KEYS))
+    if interaction.get("key"):
+        return ("key", interaction["key"])
+    states = interaction.get("providerStates")
+    if states is None and interaction.get("providerState") is not None:
+        states = [{"name": interaction["providerState"]}]
+    names = tuple(s.get("name") if isinstance(s, dict) else s for s in states or [])
+    return ("described", interaction.get("type", "Synchronous/HTTP"),
+            interaction.get("description"), names)
+
+
+def _party(document: dict[str, Any], role: str) -> str:
+    party = document.get(role)
+    name = party.get("name") if isinstance(party, dict) else None
+    return name if isinstance(name, str) and name else role
+
+
+def _with_metadata(document: dict[str, Any], writer_version: str) -> dict[str, Any]:
+    metadata = dict(document.get("metadata") or {})
+    metadata[WRITER_NAME] = {"version": writer_version}
+    return {**document, "metadata": metadata}
+
+
+def _read_existing(target: Path) -> dict[str, Any]:
+    try:
+        existing = orjson.loads(target.read_bytes())
+    except orjson.JSONDecodeError as exc:
+        raise PactFileError(f"existing pact file {target} is not valid JSON ({exc}); "
+                            "delete it or write with overwrite=True") from exc
+    except OSError as exc:
+        raise PactFileError(f"cannot read existing pact file {target}: {exc.strerror}") from exc
+    if not isinstance(existing, dict):
+        raise PactFileError(f"existing pact file {target} is not a JSON object")
+    return existing
+
+
+@contextlib.contextmanager
+def _exclusive_lock(target: Path) -> Iterator[None]:
+    lock_path = target.with_name(target.name + ".lock")
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise PactFileError(f"cannot open lock file {lock_path}: {exc.strerror}") from exc
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _replace_atomically(target: Path, data: bytes) -> None:
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.write(b"\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
+    except OSError as exc:
+        raise PactFileError(f"cannot write pact file {target}: {exc.strerror}") from exc

@@ -1,0 +1,105 @@
+"""The pipe's frames: the whole contract between the controller and a worker.
+
+Each frame is one orjson-encoded object sent as one length-prefixed message on a duplex
+`multiprocess` pipe. The controller sends requests, the worker answers each with a reply
+carrying the same `id`, so a reply that arrives after its caller gave up is recognised and
+dropped. A request may be followed by one raw binary attachment (the pact text), so that
+large documents cross the pipe without being escaped into a JSON string.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypedDict
+
+import orjson
+
+Op = Literal["load", "matched", "mismatches", "logs", "write_pact", "status", "shutdown"]
+OPS: frozenset[str] = frozenset(
+    {"load", "matched", "mismatches", "logs", "write_pact", "status", "shutdown"}
+)
+
+
+class RequestFrame(TypedDict):
+    """Controller to worker: do `op` with `args`; `attachment` says a raw frame follows."""
+
+    id: int
+    op: str
+    args: dict[str, Any]
+    attachment: bool
+
+
+class ErrorBody(TypedDict, total=False):
+    """What went wrong, with a `kind` the controller maps to a typed exception."""
+
+    kind: str
+    message: str
+    reason: str
+    path: str
+
+
+class ReplyFrame(TypedDict, total=False):
+    """Worker to controller: `result` when `ok`, else `error`."""
+
+    id: int
+    ok: bool
+    result: Any
+    error: ErrorBody
+
+
+class ProtocolError(Exception):
+    """A frame that does not follow this module's contract."""
+
+
+def encode_request(frame_id: int, op: Op, args: dict[str, Any] | None = None,
+                   *, attachment: bool = False) -> bytes:
+    """One request frame."""
+    frame: RequestFrame = {"id": frame_id, "op": op, "args": args or {}, "attachment": attachment}
+    return orjson.dumps(frame)
+
+
+def encode_result(frame_id: int, result: Any) -> bytes:
+    """A successful reply."""
+    return orjson.dumps({"id": frame_id, "ok": True, "result": result})
+
+
+def encode_error(frame_id: int, error: dict[str, Any]) -> bytes:
+    """A failed reply; `error` has at least `kind` and `message`."""
+    return orjson.dumps({"id": frame_id, "ok": False, "error": error})
+
+
+def decode_request(data: bytes) -> RequestFrame:
+    """Parse and check a request frame."""
+    frame = _decode(data)
+    if not isinstance(frame.get("id"), int) or frame.get("op") not in OPS:
+        raise ProtocolError(f"not a request frame: {data[:200]!r}")
+    args = frame.get("args")
+    if not isinstance(args, dict):
+        raise ProtocolError("request frame args must be an object")
+    return {"id": frame["id"], "op": frame["op"], "args": args,
+            "attachment": bool(frame.get("attachment", False))}
+
+
+def decode_reply(data: bytes) -> ReplyFrame:
+    """Parse and check a reply frame."""
+    frame = _decode(data)
+    if not isinstance(frame.get("id"), int) or not isinstance(frame.get("ok"), bool):
+        raise ProtocolError(f"not a reply frame: {data[:200]!r}")
+    reply: ReplyFrame = {"id": frame["id"], "ok": frame["ok"]}
+    if frame["ok"]:
+        reply["result"] = frame.get("result")
+    else:
+        error = frame.get("error")
+        if not isinstance(error, dict) or not isinstance(error.get("kind"), str):
+            raise ProtocolError("error reply without an error kind")
+        reply["error"] = error  # type: ignore[typeddict-item]
+    return reply
+
+
+def _decode(data: bytes) -> dict[str, Any]:
+    try:
+        frame = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise ProtocolError(f"frame is not JSON: {exc}") from exc
+    if not isinstance(frame, dict):
+        raise ProtocolError("frame is not a JSON object")
+    return frame

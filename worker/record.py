@@ -1,0 +1,99 @@
+"""What a mock server saw: counters for matches, full records for everything else.
+
+Matches are only counted (so memory per matched request is constant); each non-matching
+request keeps its JSON record, in arrival order. `matched()` is O(1): it reads counters,
+never scans the history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+
+from pactpool_worker.matching import Selection
+from pactpool_worker.pact import Interaction, Request, request_to_json
+
+
+class Recorder:
+    """The record of one mock server; fed by the request path, read by controller queries."""
+
+    def __init__(self, interactions: Sequence[Interaction]) -> None:
+        self._http = [i for i in interactions if i.request is not None]
+        # Interactions with the same expected request are covered by one call, as in the reference.
+        groups: dict[bytes, int] = {}
+        self._group_of: dict[int, int] = {}
+        for interaction in self._http:
+            assert interaction.request is not None
+            key = orjson.dumps(request_to_json(interaction.request), option=orjson.OPT_SORT_KEYS)
+            self._group_of[interaction.index] = groups.setdefault(key, len(groups))
+        self._covered = [False] * len(groups)
+        self._uncovered = len(groups)
+        self._problems: list[dict[str, Any]] = []
+        self.requests = 0
+        self.matches = 0
+        self.ignored_preflights = 0
+        self.failure: dict[str, Any] | None = None
+
+    def record(self, selection: Selection, actual: Request) -> None:
+        """Note one request's outcome; called before its response is written."""
+        self.requests += 1
+        if selection.kind == "not-found":
+            if actual.method == "OPTIONS":
+                self.ignored_preflights += 1  # an unmatched OPTIONS never counts against the pact
+                return
+            self._problems.append({
+                "type": "request-not-found",
+                "method": actual.method,
+                "path": actual.path,
+                "request": request_to_json(actual),
+            })
+            return
+        interaction = selection.interaction
+        assert interaction is not None and interaction.request is not None
+        self._cover(interaction.index)
+        if selection.kind == "match":
+            self.matches += 1
+            return
+        self._problems.append({
+            "type": "request-mismatch",
+            "method": interaction.request.method,
+            "path": interaction.request.path,
+            "mismatches": [m.to_json() for m in selection.mismatches],
+        })
+
+    def _cover(self, index: int) -> None:
+        group = self._group_of[index]
+        if not self._covered[group]:
+            self._covered[group] = True
+            self._uncovered -= 1
+
+    def matched(self) -> bool:
+        """No unexpected or mismatched request, and every interaction was hit."""
+        return not self._problems and self._uncovered == 0 and self.failure is None
+
+    def mismatches(self) -> list[dict[str, Any]]:
+        """Non-matching requests in arrival order, then each interaction never hit, in pact order."""
+        result = list(self._problems)
+        for interaction in self._http:
+            assert interaction.request is not None
+            if not self._covered[self._group_of[interaction.index]]:
+                request = interaction.request
+                result.append({
+                    "type": "missing-request",
+                    "method": request.method,
+                    "path": request.path,
+                    "request": request_to_json(request),
+                })
+        return result
+
+    def status(self) -> dict[str, Any]:
+        """Counters for listings and metrics."""
+        return {
+            "requests": self.requests,
+            "matches": self.matches,
+            "problems": len(self._problems),
+            "uncovered": self._uncovered,
+            "matched": self.matched(),
+        }
