@@ -1,0 +1,31 @@
+"""Sans-IO matching: (expected, actual) in, mismatches out; and interaction selection."""
+
+from pactpool_worker.matching.mismatches import (
+    BodyMismatch,
+    BodyTypeMismatch,
+    HeaderMismatch,
+    MethodMismatch,
+    Mismatch,
+    PathMismatch,
+    QueryMismatch,
+    StatusMismatch,
+)
+from pactpool_worker.matching.request import RequestMatchResult, match_request, match_response
+from pactpool_worker.matching.selection import InteractionIndex, Selection, select_interaction
+
+__all__ = [
+    "BodyMismatch",
+    "BodyTypeMismatch",
+    "HeaderMismatch",
+    "InteractionIndex",
+    "MethodMismatch",
+    "Mismatch",
+    "PathMismatch",
+    "QueryMismatch",
+    "RequestMatchResult",
+    "Selection",
+    "StatusMismatch",
+    "match_request",
+    "match_response",
+    "select_interaction",
+]

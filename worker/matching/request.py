@@ -1,0 +1,136 @@
+"""Matching one expected request (or response) against an actual one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pactpool_worker.matching.bodies import match_body
+from pactpool_worker.matching.context import context_for
+from pactpool_worker.matching.headers import match_headers
+from pactpool_worker.matching.mismatches import (
+    BodyMismatch,
+    BodyTypeMismatch,
+    HeaderMismatch,
+    MethodMismatch,
+    Mismatch,
+    PathMismatch,
+    QueryMismatch,
+    StatusMismatch,
+)
+from pactpool_worker.matching.query import match_query, match_raw_query
+from pactpool_worker.matching.values import combine, match_string
+from pactpool_worker.pact.model import Request, Response
+
+
+@dataclass(slots=True)
+class RequestMatchResult:
+    """The outcome per part, kept grouped the way the reference scores it."""
+
+    method_mismatch: MethodMismatch | None = None
+    path_mismatches: list[PathMismatch] = field(default_factory=list)
+    query: dict[str, list[QueryMismatch]] = field(default_factory=dict)
+    headers: dict[str, list[HeaderMismatch]] = field(default_factory=dict)
+    body_type_mismatch: BodyTypeMismatch | None = None
+    body: list[BodyMismatch] = field(default_factory=list)
+
+    @property
+    def method_matched(self) -> bool:
+        return self.method_mismatch is None
+
+    @property
+    def path_matched(self) -> bool:
+        return not self.path_mismatches
+
+    @property
+    def mismatches(self) -> list[Mismatch]:
+        """Query, header and body mismatches (method and path are reported separately)."""
+        out: list[Mismatch] = []
+        for items in self.query.values():
+            out.extend(items)
+        for hitems in self.headers.values():
+            out.extend(hitems)
+        if self.body_type_mismatch is not None:
+            out.append(self.body_type_mismatch)
+        out.extend(self.body)
+        return out
+
+    @property
+    def all_matched(self) -> bool:
+        return (self.method_mismatch is None and not self.path_mismatches
+                and self.body_type_mismatch is None and not self.body
+                and all(not m for m in self.query.values())
+                and all(not m for m in self.headers.values()))
+
+    def score(self) -> int:
+        """The reference's score: ±1 for method, path, each query key and each header; -1 per
+        body path with a mismatch (or for a body type mismatch)."""
+        score = 1 if self.method_mismatch is None else -1
+        score += 1 if not self.path_mismatches else -1
+        score += sum(1 if not m else -1 for m in self.query.values())
+        score += sum(1 if not m else -1 for m in self.headers.values())
+        if self.body_type_mismatch is not None:
+            score -= 1
+        else:
+            score -= len({m.path for m in self.body})
+        return score
+
+
+def match_request(expected: Request, actual: Request) -> RequestMatchResult:
+    """Compare every part; request bodies allow no unexpected keys."""
+    rules = expected.matching_rules
+    result = RequestMatchResult()
+    if expected.method.upper() != actual.method.upper():
+        result.method_mismatch = MethodMismatch(expected.method, actual.method)
+    result.path_mismatches = _match_path(expected, actual)
+    result.query = match_query(expected.query, actual.query,
+                               context_for(rules, "query", allow_unexpected=False))
+    if expected.strict_query and expected.raw_query is not None and not any(result.query.values()):
+        raw = match_raw_query(expected.raw_query, actual.raw_query)
+        if raw is not None:
+            result.query[""] = [raw]
+    header_ctx = context_for(rules, "header", allow_unexpected=False)
+    result.headers = match_headers(expected.headers, actual.headers, header_ctx)
+    result.body_type_mismatch, result.body = match_body(
+        expected.body, actual.body, context_for(rules, "body", allow_unexpected=False), header_ctx)
+    return result
+
+
+def _match_path(expected: Request, actual: Request) -> list[PathMismatch]:
+    category = expected.matching_rules.category("path") if expected.matching_rules else None
+    rule_list = category.exact() if category is not None else None
+    if rule_list is None:
+        if expected.path == actual.path:
+            return []
+        return [PathMismatch(expected.path, actual.path,
+                             f"Expected '{actual.path}' to be equal to '{expected.path}'")]
+    messages = combine(rule_list, lambda r: match_string(r, expected.path, actual.path, False))
+    return [PathMismatch(expected.path, actual.path, m) for m in messages]
+
+
+def match_response(expected: Response, actual: Response) -> list[Mismatch]:
+    """Body, status and header mismatches; response bodies allow unexpected keys."""
+    rules = expected.matching_rules
+    header_ctx = context_for(rules, "header", allow_unexpected=False)
+    type_mismatch, body = match_body(expected.body, actual.body,
+                                     context_for(rules, "body", allow_unexpected=True), header_ctx)
+    out: list[Mismatch] = []
+    if type_mismatch is not None:
+        out.append(type_mismatch)
+    out.extend(body)
+    out.extend(_match_status(expected, actual))
+    for items in match_headers(expected.headers, actual.headers, header_ctx).values():
+        out.extend(items)
+    return out
+
+
+def _match_status(expected: Response, actual: Response) -> list[StatusMismatch]:
+    category = expected.matching_rules.category("status") if expected.matching_rules else None
+    rule_list = category.exact() if category is not None else None
+    if rule_list is None:
+        if expected.status == actual.status:
+            return []
+        return [StatusMismatch(expected.status, actual.status,
+                               f"expected {expected.status} but was {actual.status}")]
+    messages = combine(rule_list, lambda r: match_string(r, str(expected.status),
+                                                         str(actual.status), False))
+    return [StatusMismatch(expected.status, actual.status, m) for m in messages]

@@ -1,0 +1,95 @@
+"""Bodies from pact JSON (bare V1-V3 values or V4 typed bodies) into wire bytes."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+import orjson
+from pactpool_worker.errors import InvalidPactError
+from pactpool_worker.pact.content_type import parse_content_type, sniff_content_type
+from pactpool_worker.pact.model import Body, BodyState
+
+
+def load_body(container: dict[str, Any], header_ct: str | None, spec_version: str,
+              where: str) -> Body:
+    """The `body` of a request or response: MISSING if absent, NULL if null, else the bytes."""
+    if "body" not in container:
+        return Body(BodyState.MISSING, b"", header_ct)
+    value = container["body"]
+    if value is None:
+        return Body(BodyState.NULL, b"", header_ct)
+    if spec_version.startswith("4") and isinstance(value, dict) and "content" in value and \
+            ("contentType" in value or "encoded" in value):
+        return _typed_body(value, header_ct, f"{where}.body")
+    return _value_body(value, header_ct)
+
+
+def _value_body(value: Any, header_ct: str | None) -> Body:
+    if isinstance(value, str):
+        if value == "":
+            return Body(BodyState.EMPTY, b"", header_ct)
+        ct = header_ct or sniff_content_type(value.encode())
+        parsed = parse_content_type(ct)
+        if parsed is not None and parsed.is_json():
+            try:
+                orjson.loads(value)
+                data = value.encode()
+            except orjson.JSONDecodeError:
+                # A JSON body given as a string that is not itself JSON is a JSON string.
+                data = orjson.dumps(value)
+            return Body(BodyState.PRESENT, data, ct)
+        return Body(BodyState.PRESENT, value.encode(), ct)
+    return Body(BodyState.PRESENT, orjson.dumps(value), header_ct or "application/json")
+
+
+def _typed_body(value: dict[str, Any], header_ct: str | None, where: str) -> Body:
+    ct = value.get("contentType")
+    if ct is not None and not isinstance(ct, str):
+        raise InvalidPactError("'contentType' of a body must be a string", f"{where}.contentType")
+    content_type = header_ct or ct
+    content = value.get("content")
+    encoded = value.get("encoded", False)
+    if content is None:
+        return Body(BodyState.NULL, b"", content_type)
+    if encoded in ("base64", True):
+        if not isinstance(content, str):
+            raise InvalidPactError("a base64-encoded body needs its content as a string",
+                                   f"{where}.content")
+        try:
+            data = base64.b64decode(content, validate=True)
+        except (binascii.Error, ValueError):
+            raise InvalidPactError("body content is not valid base64", f"{where}.content") from None
+    elif encoded in (False, "json", None) or isinstance(encoded, str):
+        if isinstance(content, str):
+            parsed = parse_content_type(content_type)
+            as_json_string = parsed is not None and parsed.is_json() and not _is_json(content)
+            if encoded == "json" or as_json_string:
+                data = content.encode() if encoded == "json" else orjson.dumps(content)
+            else:
+                data = content.encode()
+        else:
+            data = orjson.dumps(content)
+            content_type = content_type or "application/json"
+    else:
+        raise InvalidPactError(f"'encoded' must be false, \"json\" or \"base64\", not {encoded!r}",
+                               f"{where}.encoded")
+    if not data:
+        return Body(BodyState.EMPTY, b"", content_type)
+    return Body(BodyState.PRESENT, data, content_type or sniff_content_type(data))
+
+
+def _is_json(text: str) -> bool:
+    try:
+        orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return False
+    return True
+
+
+def body_from_bytes(data: bytes, header_ct: str | None) -> Body:
+    """An actual body off the wire: EMPTY when no bytes; content type from header, else sniffed."""
+    if not data:
+        return Body(BodyState.EMPTY, b"", header_ct)
+    return Body(BodyState.PRESENT, data, header_ct or sniff_content_type(data))

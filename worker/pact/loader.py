@@ -1,0 +1,243 @@
+"""Load and validate pact JSON (V1 to V4) into the model; every refusal names its JSON path."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from pactpool_worker.errors import InvalidPactError
+from pactpool_worker.pact.bodies import load_body
+from pactpool_worker.pact.model import HTTP_INTERACTION, Interaction, Pact, Request, Response
+from pactpool_worker.pact.parts import parse_query_string, split_header_value
+from pactpool_worker.pact.rules import compile_rules
+
+DEFAULT_SPEC_VERSION = "3.0.0"
+"""Used when a pact names no version: the reference assumes V3 then, and so do we."""
+
+INTERACTION_TYPES = frozenset({HTTP_INTERACTION, "Asynchronous/Messages", "Synchronous/Messages"})
+_HTTP_METHODS_OK = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ-_!#$%&'*+.^`|~0123456789")
+
+
+def load_pact(source: str | bytes | dict[str, Any]) -> Pact:
+    """Parse (when text) and validate a pact document; raise InvalidPactError on any problem."""
+    if isinstance(source, dict):
+        doc = source
+    else:
+        try:
+            doc = orjson.loads(source)
+        except orjson.JSONDecodeError as exc:
+            raise InvalidPactError(f"the pact is not valid JSON: {exc}", "$") from None
+    if not isinstance(doc, dict):
+        raise InvalidPactError("a pact must be a JSON object with consumer, provider and "
+                               "interactions", "$")
+    metadata = doc.get("metadata") or {}
+    if not isinstance(metadata, dict):
+        raise InvalidPactError("'metadata' must be a JSON object", "$.metadata")
+    spec = spec_version_of(metadata)
+    consumer = _party(doc, "consumer")
+    provider = _party(doc, "provider")
+
+    key = "interactions"
+    items = doc.get("interactions")
+    if items is None and spec.startswith("3") and isinstance(doc.get("messages"), list):
+        key, items = "messages", doc["messages"]
+    if items is None:
+        raise InvalidPactError("the pact has no 'interactions' list; add \"interactions\": []",
+                               "$.interactions")
+    if not isinstance(items, list):
+        raise InvalidPactError("'interactions' must be a list", f"$.{key}")
+    interactions = [_interaction(i, item, spec, f"$.{key}[{i}]", key == "messages")
+                    for i, item in enumerate(items)]
+    return Pact(consumer, provider, spec, interactions, metadata, doc)
+
+
+def spec_version_of(metadata: dict[str, Any]) -> str:
+    """The normalised spec version ("1.0.0", "1.1.0", "2.0.0", "3.0.0" or "4.0")."""
+    where = "$.metadata"
+    raw: Any = None
+    for name in ("pactSpecification", "pact-specification"):
+        block = metadata.get(name)
+        if isinstance(block, dict) and "version" in block:
+            raw, where = block["version"], f"$.metadata.{name}.version"
+            break
+    if raw is None and "pactSpecificationVersion" in metadata:
+        raw, where = metadata["pactSpecificationVersion"], "$.metadata.pactSpecificationVersion"
+    if raw is None:
+        return DEFAULT_SPEC_VERSION
+    version = normalise_version(str(raw))
+    if version is None:
+        raise InvalidPactError(f"unsupported pact specification version '{raw}' (pactpool reads "
+                               "1.0.0, 1.1.0, 2.0.0, 3.0.0 and 4.0)", where)
+    return version
+
+
+def normalise_version(raw: str) -> str | None:
+    """Map `"1"`, `"v2.0"`, `"3.0.0"` and friends to the canonical versions; None if unknown."""
+    text = raw.strip().lower().lstrip("v")
+    parts = text.split(".")
+    if not parts or not parts[0].isdigit():
+        return None
+    major = parts[0]
+    minor = parts[1] if len(parts) > 1 and parts[1].isdigit() else "0"
+    if major == "1":
+        return "1.1.0" if minor == "1" else "1.0.0"
+    return {"2": "2.0.0", "3": "3.0.0", "4": "4.0"}.get(major)
+
+
+def _party(doc: dict[str, Any], role: str) -> str:
+    party = doc.get(role)
+    if party is None:
+        return ""
+    if not isinstance(party, dict) or not isinstance(party.get("name", ""), str):
+        raise InvalidPactError(f"'{role}' must be an object with a 'name' string",
+                               f"$.{role}")
+    return str(party.get("name", ""))
+
+
+def _interaction(index: int, item: Any, spec: str, where: str, is_message: bool) -> Interaction:
+    if not isinstance(item, dict):
+        raise InvalidPactError("an interaction must be a JSON object", where)
+    description = item.get("description", "")
+    if not isinstance(description, str):
+        raise InvalidPactError("'description' must be a string", f"{where}.description")
+    states = _provider_states(item, where)
+    kind = item.get("type")
+    if is_message:
+        kind = "Asynchronous/Messages"
+    elif kind is None:
+        kind = HTTP_INTERACTION if "request" in item or not spec.startswith("4") else None
+        if kind is None:
+            raise InvalidPactError("a V4 interaction needs a 'type' (e.g. \"Synchronous/HTTP\")",
+                                   f"{where}.type")
+    if kind not in INTERACTION_TYPES:
+        raise InvalidPactError(f"unknown interaction type '{kind}' (expected one of "
+                               f"{', '.join(sorted(INTERACTION_TYPES))})", f"{where}.type")
+    request = response = None
+    if kind == HTTP_INTERACTION:
+        req = item.get("request")
+        if not isinstance(req, dict):
+            raise InvalidPactError("an HTTP interaction needs a 'request' object",
+                                   f"{where}.request")
+        if "method" not in req:
+            raise InvalidPactError("the request has no 'method' (e.g. \"GET\")",
+                                   f"{where}.request.method")
+        if "path" not in req:
+            raise InvalidPactError("the request has no 'path' (e.g. \"/users/1\")",
+                                   f"{where}.request.path")
+        request = load_request(req, spec, f"{where}.request")
+        resp = item.get("response")
+        if not isinstance(resp, dict):
+            raise InvalidPactError("an HTTP interaction needs a 'response' object",
+                                   f"{where}.response")
+        response = load_response(resp, spec, f"{where}.response")
+    return Interaction(index, description, states, kind, request, response, item)
+
+
+def _provider_states(item: dict[str, Any], where: str) -> list[dict[str, Any]]:
+    states = item.get("providerStates")
+    if states is not None:
+        if not isinstance(states, list) or not all(isinstance(s, dict) for s in states):
+            raise InvalidPactError("'providerStates' must be a list of objects with a 'name'",
+                                   f"{where}.providerStates")
+        return [dict(s) for s in states]
+    state = item.get("providerState", item.get("provider_state"))
+    if state is None:
+        return []
+    if not isinstance(state, str):
+        raise InvalidPactError("'providerState' must be a string", f"{where}.providerState")
+    return [{"name": state}]
+
+
+def load_request(obj: dict[str, Any], spec_version: str, json_path: str = "$") -> Request:
+    """A request object of a pact (or of a spec case); missing method/path default to GET and /."""
+    if not isinstance(obj, dict):
+        raise InvalidPactError("a request must be a JSON object", json_path)
+    method = obj.get("method", "GET")
+    if not isinstance(method, str) or not method or not set(method.upper()) <= _HTTP_METHODS_OK:
+        raise InvalidPactError(
+            f"request method must be an HTTP method like \"GET\", not {method!r}",
+            f"{json_path}.method")
+    path = obj.get("path", "/")
+    if not isinstance(path, str):
+        raise InvalidPactError(f"request path must be a string like \"/users\", not {path!r}",
+                               f"{json_path}.path")
+    query, raw_query = _query(obj.get("query"), f"{json_path}.query")
+    headers = _headers(obj.get("headers"), f"{json_path}.headers")
+    body = load_body(obj, _content_type(headers), spec_version, json_path)
+    rules = compile_rules(obj.get("matchingRules"), spec_version, f"{json_path}.matchingRules")
+    return Request(method=method.upper(), path=path, query=query, headers=headers, body=body,
+                   matching_rules=rules, generators=_generators(obj, json_path),
+                   raw_query=raw_query, strict_query=spec_version == "1.0.0")
+
+
+def load_response(obj: dict[str, Any], spec_version: str, json_path: str = "$") -> Response:
+    """A response object of a pact (or of a spec case); a missing status defaults to 200."""
+    if not isinstance(obj, dict):
+        raise InvalidPactError("a response must be a JSON object", json_path)
+    status = obj.get("status", 200)
+    if isinstance(status, str) and status.isdigit():
+        status = int(status)
+    if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
+        raise InvalidPactError(f"response status must be an HTTP status code (100-599), not "
+                               f"{status!r}", f"{json_path}.status")
+    headers = _headers(obj.get("headers"), f"{json_path}.headers")
+    body = load_body(obj, _content_type(headers), spec_version, json_path)
+    rules = compile_rules(obj.get("matchingRules"), spec_version, f"{json_path}.matchingRules")
+    return Response(status=status, headers=headers, body=body, matching_rules=rules,
+                    generators=_generators(obj, json_path))
+
+
+def _query(raw: Any, where: str) -> tuple[dict[str, list[str | None]] | None, str | None]:
+    if raw is None:
+        return None, None
+    if isinstance(raw, str):
+        return parse_query_string(raw), raw
+    if isinstance(raw, dict):
+        query: dict[str, list[str | None]] = {}
+        for name, values in raw.items():
+            if isinstance(values, str) or values is None:
+                query[name] = [values]
+            elif isinstance(values, list) and all(isinstance(v, str) or v is None for v in values):
+                query[name] = list(values)
+            else:
+                raise InvalidPactError(f"query parameter '{name}' must be a string or a list of "
+                                       "strings", f"{where}.{name}")
+        return query, None
+    raise InvalidPactError("'query' must be a query string or an object of lists", where)
+
+
+def _headers(raw: Any, where: str) -> dict[str, list[str]] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise InvalidPactError("'headers' must be a JSON object", where)
+    headers: dict[str, list[str]] = {}
+    for name, value in raw.items():
+        if isinstance(value, str):
+            headers[name] = split_header_value(name, value)
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            headers[name] = [v.strip() for v in value]
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            headers[name] = [orjson.dumps(value).decode()]
+        else:
+            raise InvalidPactError(f"header '{name}' must be a string or a list of strings",
+                                   f"{where}.{name}")
+    return headers
+
+
+def _content_type(headers: dict[str, list[str]] | None) -> str | None:
+    if not headers:
+        return None
+    for name, values in headers.items():
+        if name.lower() == "content-type":
+            return ", ".join(values) if values else None
+    return None
+
+
+def _generators(obj: dict[str, Any], where: str) -> dict[str, Any] | None:
+    generators = obj.get("generators")
+    if generators is None:
+        return None
+    if not isinstance(generators, dict):
+        raise InvalidPactError("'generators' must be a JSON object", f"{where}.generators")
+    return generators
