@@ -50,7 +50,9 @@ def _match_content(ct: ContentType | None, expected: Body, actual: Body,
     if e_state is BodyState.MISSING:
         return []
     if e_state in (BodyState.NULL, BodyState.EMPTY):
-        if a_state is BodyState.PRESENT:
+        # A JSON `null` on the wire is what a client sends for a null body.
+        null_on_wire = e_state is BodyState.NULL and actual.content.strip() == b"null"
+        if a_state is BodyState.PRESENT and not null_on_wire:
             return [BodyMismatch("/", None, text_of(actual.content),
                                  f"Expected empty body but received {actual.display()}")]
         return []
