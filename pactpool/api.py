@@ -73,7 +73,10 @@ def mock_server_matched(port: int) -> bool:
 
 
 def mock_server_mismatches(port: int) -> str | None:
-    """The mismatches as JSON text (the reference's shape, keys sorted); None for an unknown port."""
+    """The mismatches as JSON text (the reference's shape, keys sorted).
+
+    None for a port pactpool does not own.
+    """
     ctl = controller()
     try:
         entries = ctl.call(port, "mismatches")

@@ -8,6 +8,7 @@ worker's duplex pipe, and every call has a deadline.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import threading
 import time
@@ -84,7 +85,7 @@ class Controller:
             raise
         if not reply["ok"]:
             self._reap(worker)
-            raise error_from_worker(reply.get("error", {}), source)
+            raise error_from_worker(dict(reply.get("error", {})), source)
         ready = reply["result"]
         worker.host, worker.port, worker.pid = ready["host"], ready["port"], ready["pid"]
         with self._registry_lock:
@@ -132,7 +133,7 @@ class Controller:
         reply = self._roundtrip(worker, op, args or {}, self.timeout if timeout is None
                                 else timeout)
         if not reply["ok"]:
-            raise error_from_worker(reply.get("error", {}))
+            raise error_from_worker(dict(reply.get("error", {})))
         return reply.get("result")
 
     # -- internals -----------------------------------------------------------------------
@@ -153,7 +154,7 @@ class Controller:
         process = context.Process(target=run, args=(theirs, {"log_level": self.log_level}),
                                   name="pactpool-worker", daemon=False)
         try:
-            with self._start_lock:  # multiprocess keeps a module-wide child set; start one at a time
+            with self._start_lock:  # multiprocess keeps a module-wide child set: one at a time
                 process.start()
         except Exception as exc:
             ours.close()
@@ -226,10 +227,8 @@ class Controller:
         if worker.exit_status is None:
             worker.exit_status = worker.process.exitcode
         worker.conn.close()
-        try:
+        with contextlib.suppress(ValueError):
             worker.process.close()
-        except ValueError:
-            pass
 
 
 def mock_server_failed_entry(worker: Worker) -> dict[str, Any]:

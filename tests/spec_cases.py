@@ -13,7 +13,10 @@ _DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "spec-testcases"
 
 
 def spec_root() -> Path:
-    """The folder holding v1/ .. v4/; `$PACTPOOL_SPEC_TESTCASES` overrides `../shared/spec-testcases`."""
+    """The folder holding v1/ .. v4/.
+
+    `$PACTPOOL_SPEC_TESTCASES` overrides the default `../shared/spec-testcases`.
+    """
     return Path(os.environ.get(ENV_VAR, _DEFAULT))
 
 

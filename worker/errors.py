@@ -17,7 +17,7 @@ class WorkerError(Exception):
 
 
 class InvalidPactError(WorkerError):
-    """The pact cannot be served; `json_path` points at the offending part (`$.interactions[2].request`)."""
+    """The pact cannot be served; `json_path` points at the problem (`$.interactions[2]`)."""
 
     kind = "invalid-pact"
 
@@ -27,16 +27,17 @@ class InvalidPactError(WorkerError):
         self.json_path = json_path
 
     def to_json(self) -> dict[str, object]:
-        return {"kind": self.kind, "message": self.message, "reason": self.reason, "path": self.json_path}
+        return {"kind": self.kind, "message": self.message, "reason": self.reason,
+                "path": self.json_path}
 
 
 class AddressInUseError(WorkerError):
-    """The address and port asked for are already bound by another socket."""
+    """The address and port asked for are already bound."""
 
     kind = "address-in-use"
 
 
 class BindError(WorkerError):
-    """The address cannot be bound for a reason other than being in use (bad host, no permission)."""
+    """The address cannot be bound for another reason (bad host, no permission)."""
 
     kind = "bind-failed"

@@ -8,6 +8,7 @@ afterwards. Elsewhere the pipe's end of file is the only signal (see `worker.mai
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import os
@@ -32,15 +33,13 @@ def arm_parent_death_signal() -> bool:
     armed = False
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        armed = libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+        armed = int(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)) == 0
     if _forking_pid is not None and os.getppid() != _forking_pid:
         os._exit(70)  # the parent died between fork and prctl: nobody will reap or ask us
     return armed
 
 
 def leave_terminal_process_group() -> None:
-    """Own process group, so a terminal's Ctrl-C reaches the controller, which cleans up in order."""
-    try:
+    """Own process group: a terminal's Ctrl-C reaches the controller, which cleans up in order."""
+    with contextlib.suppress(OSError):  # already a group leader, or not permitted
         os.setpgid(0, 0)
-    except OSError:
-        pass  # already a group leader, or not permitted: not worth failing a start for

@@ -74,7 +74,7 @@ class Recorder:
         return not self._problems and self._uncovered == 0 and self.failure is None
 
     def mismatches(self) -> list[dict[str, Any]]:
-        """Non-matching requests in arrival order, then each interaction never hit, in pact order."""
+        """Non-matching requests in arrival order, then interactions never hit, in pact order."""
         result = list(self._problems)
         for interaction in self._http:
             assert interaction.request is not None

@@ -1,4 +1,4 @@
-"""A pact that cannot be served raises a typed error naming the problem and leaves nothing running."""
+"""A pact that cannot be served raises a typed error naming the problem; nothing keeps running."""
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import orjson
 import pytest
+
 from pactpool_worker.errors import InvalidPactError
 from pactpool_worker.pact import BodyState, load_pact
 
@@ -39,11 +40,7 @@ BAD = [
     ("interactions not a list", {**_pact(), "interactions": {}}, "$.interactions"),
     ("non-object interaction", {**_pact(), "interactions": [_pact()["interactions"][0], 3]},
      "$.interactions[1]"),
-    ("missing method", _without(_pact(), "interactions", "0", "request", "method"),
-     "$.interactions[0].request.method"),
     ("bad method", _pact(method=""), "$.interactions[0].request.method"),
-    ("missing path", _without(_pact(), "interactions", "0", "request", "path"),
-     "$.interactions[0].request.path"),
     ("path not a string", _pact(path=3), "$.interactions[0].request.path"),
     ("bad regex v2", _pact(matchingRules={"$.body.id": {"match": "regex", "regex": "("}}),
      "$.interactions[0].request.matchingRules.$.body.id.regex"),
@@ -165,3 +162,11 @@ def test_provider_state_forms() -> None:
     assert load_pact(doc).interactions[0].provider_states == [{"name": "a user exists"}]
     doc["interactions"][0]["providerStates"] = [{"name": "s", "params": {"id": 1}}]
     assert load_pact(doc).interactions[0].provider_states == [{"name": "s", "params": {"id": 1}}]
+
+
+def test_missing_method_and_path_default_like_the_reference() -> None:
+    doc = _without(_without(_pact(), "interactions", "0", "request", "method"),
+                   "interactions", "0", "request", "path")
+    request = load_pact(doc).interactions[0].request
+    assert request is not None
+    assert (request.method, request.path) == ("GET", "/")

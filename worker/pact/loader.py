@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
+
 from pactpool_worker.errors import InvalidPactError
 from pactpool_worker.pact.bodies import load_body
 from pactpool_worker.pact.model import HTTP_INTERACTION, Interaction, Pact, Request, Response
@@ -118,12 +119,7 @@ def _interaction(index: int, item: Any, spec: str, where: str, is_message: bool)
         if not isinstance(req, dict):
             raise InvalidPactError("an HTTP interaction needs a 'request' object",
                                    f"{where}.request")
-        if "method" not in req:
-            raise InvalidPactError("the request has no 'method' (e.g. \"GET\")",
-                                   f"{where}.request.method")
-        if "path" not in req:
-            raise InvalidPactError("the request has no 'path' (e.g. \"/users/1\")",
-                                   f"{where}.request.path")
+        # Like the reference, a request without method or path means GET and "/".
         request = load_request(req, spec, f"{where}.request")
         resp = item.get("response")
         if not isinstance(resp, dict):
