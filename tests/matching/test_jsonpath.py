@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from pactpool_worker.pact import load_request
 from pactpool_worker.pact.jsonpath import PathSyntaxError, format_path, parse_path
 

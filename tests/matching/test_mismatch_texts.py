@@ -6,6 +6,7 @@ from typing import Any
 
 import orjson
 import pytest
+
 from pactpool_worker.matching import match_request, match_response
 from pactpool_worker.pact import load_request, load_response, request_from_http
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from pactpool_worker.matching import match_request, select_interaction
 from pactpool_worker.pact import Interaction, load_pact, request_from_http
 

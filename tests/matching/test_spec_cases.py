@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 import spec_cases
+
 from pactpool_worker.matching import match_request, match_response
 from pactpool_worker.pact import load_request, load_response
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from pactpool_worker.pact import BodyState, load_request, request_from_http, request_to_json
 
 

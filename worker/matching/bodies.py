@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
+
 from pactpool_worker.matching.context import Context
 from pactpool_worker.matching.headers import header_value_mismatches
 from pactpool_worker.matching.json_body import compare_json

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import orjson
+
 from pactpool_worker.pact.rules import Rule, RuleList
 
 T = TypeVar("T")

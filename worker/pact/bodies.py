@@ -7,6 +7,7 @@ import binascii
 from typing import Any
 
 import orjson
+
 from pactpool_worker.errors import InvalidPactError
 from pactpool_worker.pact.content_type import parse_content_type, sniff_content_type
 from pactpool_worker.pact.model import Body, BodyState

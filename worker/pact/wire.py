@@ -6,6 +6,7 @@ import base64
 from typing import Any
 
 import orjson
+
 from pactpool_worker.pact.bodies import body_from_bytes
 from pactpool_worker.pact.content_type import parse_content_type
 from pactpool_worker.pact.model import BodyState, Request
