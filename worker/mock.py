@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import orjson
 
 from pactpool_worker.logbook import Logbook
-from pactpool_worker.matching import Selection, select_interaction
+from pactpool_worker.matching import InteractionIndex, Selection
 from pactpool_worker.pact import BodyState, Interaction, Pact, request_from_http
 from pactpool_worker.record import Recorder
 from pactpool_worker.server import HttpRequest, HttpResponse
@@ -36,14 +36,22 @@ class MockService:
         self.options = options
         self.log = log
         self.recorder = Recorder(pact.interactions)
+        self._index = InteractionIndex(pact.interactions)
         self._responses = {i.index: _prepared_response(i) for i in pact.interactions
                            if i.response is not None}
 
     def handle(self, http: HttpRequest) -> HttpResponse:
         """Select the interaction for one request, record the outcome, build the answer."""
-        actual = request_from_http(http.method, http.path, http.query_string, http.headers,
-                                   http.body)
-        selection = select_interaction(self.pact.interactions, actual)
+        try:
+            actual = request_from_http(http.method, http.path, http.query_string, http.headers,
+                                       http.body)
+            selection = self._index.select(actual)
+        except Exception as exc:  # a matcher bug: recorded and answered, never a lost request
+            error = f"{type(exc).__name__}: {exc}"
+            self.recorder.record_error(http.method, http.path, error)
+            self.log.log("error", f"{http.method} {http.path}: the matcher failed: {error}")
+            return HttpResponse(500, [("Content-Type", JSON_UTF8), ("X-Pact", "Matcher-Error")],
+                                orjson.dumps({"error": f"pactpool matcher failed: {error}"}))
         self.recorder.record(selection, actual)
         origin = _header(http.headers, "origin")
         if selection.kind == "match":
@@ -89,9 +97,15 @@ def _prepared_response(interaction: Interaction) -> tuple[int, list[tuple[str, s
     """The interaction's response as wire data, built once at load."""
     response = interaction.response
     assert response is not None
-    headers = [(name, ", ".join(values)) for name, values in (response.headers or {}).items()]
+    headers = [(_header_safe(name), _header_safe(", ".join(values)))
+               for name, values in (response.headers or {}).items()]
     body = response.body.content if response.body.state is BodyState.PRESENT else b""
     return response.status, headers, body
+
+
+def _header_safe(text: str) -> str:
+    """A pact's header text cannot smuggle a line break into the response head."""
+    return text.replace("\r", " ").replace("\n", " ")
 
 
 def _cors_headers(origin: str | None) -> list[tuple[str, str]]:

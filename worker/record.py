@@ -63,6 +63,12 @@ class Recorder:
             "mismatches": [m.to_json() for m in selection.mismatches],
         })
 
+    def record_error(self, method: str, path: str, error: str) -> None:
+        """A request the matcher could not process (a pactpool bug): it still counts against us."""
+        self.requests += 1
+        self._problems.append({"type": "request-error", "method": method.upper(), "path": path,
+                               "error": error})
+
     def _cover(self, index: int) -> None:
         group = self._group_of[index]
         if not self._covered[group]:

@@ -226,3 +226,13 @@ def test_a_hung_worker_times_out_and_cleanup_still_kills_it() -> None:
     assert refuses(server.port)
     with pytest.raises(ProcessLookupError):
         os.kill(server.pid, 0)
+
+
+def test_a_pact_header_cannot_inject_a_line_into_the_response(serve) -> None:
+    evil = interaction("evil", "GET", "/e")
+    evil["response"]["headers"] = {"X-Note": "a\r\nX-Injected: 1"}
+    server = serve(simple_pact(evil))
+    response = httpx.get(server.url + "/e")
+    assert response.status_code == 200
+    assert "x-injected" not in response.headers
+    assert response.headers["x-note"] == "a  X-Injected: 1"
