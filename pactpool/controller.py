@@ -28,11 +28,12 @@ from pactpool.errors import (
     error_from_worker,
 )
 from pactpool_worker import protocol
+from pactpool_worker.launch import WorkerProcess
 
 DEFAULT_TIMEOUT = 5.0
 DEFAULT_START_TIMEOUT = 30.0
 STOP_GRACE = 0.5
-PRELOAD = ["pactpool_worker.main"]
+PRELOAD = ["pactpool_worker.main", "pactpool_worker.launch"]
 
 
 @dataclass(eq=False)
@@ -151,8 +152,9 @@ class Controller:
 
         context = self._ctx()
         ours, theirs = context.Pipe(duplex=True)
-        process = context.Process(target=run, args=(theirs, {"log_level": self.log_level}),
-                                  name="pactpool-worker", daemon=False)
+        process_class = WorkerProcess if self._start_method == "forkserver" else context.Process
+        process = process_class(target=run, args=(theirs, {"log_level": self.log_level}),
+                                name="pactpool-worker", daemon=False)
         try:
             with self._start_lock:  # multiprocess keeps a module-wide child set: one at a time
                 process.start()
