@@ -11,6 +11,7 @@ from typing import Any, Union
 
 import orjson
 
+from pactpool import signals
 from pactpool.controller import Controller, mock_server_failed_entry
 from pactpool.errors import (
     InvalidPactError,
@@ -34,13 +35,28 @@ def controller() -> Controller:
         if _controller is None:
             _controller = Controller()
             atexit.register(_controller.stop_all)
+            signals.install(_controller.stop_all)
         return _controller
 
 
 def configure(*, timeout: float | None = None, start_timeout: float | None = None,
-              log_level: str | None = None) -> None:
-    """Set the deadline of controller calls, of worker start-up, and the workers' log level."""
+              log_level: str | None = None, max_body_bytes: int | None = None,
+              max_header_count: int | None = None, idle_timeout: float | None = None) -> None:
+    """Process-wide settings for the servers created from now on.
+
+    `timeout`: deadline of each controller call; `start_timeout`: of a worker's start;
+    `log_level`: what workers keep in their logs; `max_body_bytes` (413 past it),
+    `max_header_count` (431 past it), `idle_timeout` (seconds before an idle keep-alive
+    connection is closed): the HTTP limits of each worker.
+    """
     ctl = controller()
+    for name, value in (("max_body_bytes", max_body_bytes),
+                        ("max_header_count", max_header_count),
+                        ("idle_timeout", idle_timeout)):
+        if value is not None:
+            if value <= 0:
+                raise ValueError(f"{name} must be positive, not {value!r}")
+            ctl.limits[name] = value
     if timeout is not None:
         ctl.timeout = timeout
     if start_timeout is not None:

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import os
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import multiprocess
+from multiprocess import forkserver
 from multiprocess.connection import wait as wait_for
 
 from pactpool.errors import (
@@ -62,11 +65,13 @@ class Controller:
         self.timeout = timeout
         self.start_timeout = start_timeout
         self.log_level = log_level
+        self.limits: dict[str, float] = {}
         self._start_method = start_method
         self._context: Any = None
         self._workers: dict[int, Worker] = {}
-        self._registry_lock = threading.Lock()
+        self._registry_lock = threading.RLock()  # re-entrant: a signal handler may stop all
         self._start_lock = threading.Lock()
+        _LIVE_CONTROLLERS.add(self)
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -93,26 +98,49 @@ class Controller:
             self._workers[worker.port] = worker
         return worker
 
-    def stop(self, port: int) -> bool:
+    def stop(self, port: int, grace: float = STOP_GRACE) -> bool:
         """Stop and reap the worker on `port`; True if there was one. Returns when it is gone."""
         with self._registry_lock:
             worker = self._workers.pop(port, None)
         if worker is None:
             return False
-        if worker.alive and worker.lock.acquire(timeout=STOP_GRACE):
-            try:  # ask politely; a worker busy with another call is killed instead
-                worker.conn.send_bytes(protocol.encode_request(0, "shutdown"))
-            except OSError:
-                pass  # already gone; the join below confirms it
-            finally:
-                worker.lock.release()
-        self._kill_and_reap(worker, grace=STOP_GRACE)
+        self._ask_to_stop(worker, grace)
+        self._kill_and_reap(worker, grace=grace)
         return True
 
-    def stop_all(self) -> None:
-        """Stop every worker (atexit, signals, end of a test session)."""
-        for port in self.ports():
-            self.stop(port)
+    def stop_all(self, grace: float = STOP_GRACE) -> None:
+        """Stop every worker (atexit, signals, end of a test session): ask all, then reap all."""
+        with self._registry_lock:
+            workers = list(self._workers.values())
+            self._workers.clear()
+        for worker in workers:
+            self._ask_to_stop(worker, grace)
+        deadline = time.monotonic() + grace
+        for worker in workers:
+            self._kill_and_reap(worker, grace=max(0.0, deadline - time.monotonic()))
+
+    def _ask_to_stop(self, worker: Worker, grace: float) -> None:
+        if not (grace and worker.alive and worker.lock.acquire(timeout=grace)):
+            return  # no time to ask, or busy with another call: it will be killed instead
+        try:
+            worker.conn.send_bytes(protocol.encode_request(0, "shutdown"))
+        except OSError:
+            pass  # already gone; the join that follows confirms it
+        finally:
+            worker.lock.release()
+
+    def forget_after_fork(self) -> None:
+        """In a forked copy of the controller's process: let go of the parent's workers.
+
+        The copy holds duplicates of the parent's pipe ends; closing them keeps the workers'
+        end of file meaning "the controller is gone". The copy never stops the parent's workers.
+        """
+        for worker in self._workers.values():
+            with contextlib.suppress(OSError):
+                worker.conn.close()
+        self._workers = {}
+        self._registry_lock = threading.RLock()
+        self._start_lock = threading.Lock()
 
     def ports(self) -> list[int]:
         with self._registry_lock:
@@ -153,7 +181,8 @@ class Controller:
         context = self._ctx()
         ours, theirs = context.Pipe(duplex=True)
         process_class = WorkerProcess if self._start_method == "forkserver" else context.Process
-        process = process_class(target=run, args=(theirs, {"log_level": self.log_level}),
+        settings = {"log_level": self.log_level, "limits": dict(self.limits)}
+        process = process_class(target=run, args=(theirs, settings),
                                 name="pactpool-worker", daemon=False)
         try:
             with self._start_lock:  # multiprocess keeps a module-wide child set: one at a time
@@ -231,6 +260,27 @@ class Controller:
         worker.conn.close()
         with contextlib.suppress(ValueError):
             worker.process.close()
+
+
+_LIVE_CONTROLLERS: weakref.WeakSet[Controller] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    """A harness that forks must not keep its workers' pipes, nor the forkserver, alive."""
+    for controller in list(_LIVE_CONTROLLERS):
+        controller.forget_after_fork()
+    server = getattr(forkserver, "_forkserver", None)
+    alive_fd = getattr(server, "_forkserver_alive_fd", None)
+    if server is not None and alive_fd is not None:
+        with contextlib.suppress(OSError):
+            os.close(alive_fd)
+        # A pactpool used in the copy starts a forkserver of its own.
+        server._forkserver_alive_fd = None
+        server._forkserver_address = None
+        server._forkserver_pid = None
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def mock_server_failed_entry(worker: Worker) -> dict[str, Any]:

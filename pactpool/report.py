@@ -37,7 +37,8 @@ class MismatchRecord:
         if self.type == "request-not-found":
             return f"unexpected: {target}{_query_text(self.request)} matches no interaction"
         if self.type == "request-error":
-            return f"error: {target} could not be matched: {self.raw.get('error')}"
+            where = f"{target} " if self.method else "a request "
+            return f"error: {where}could not be matched: {self.raw.get('error')}"
         if self.type == "mock-server-failed":
             return (f"failed: {self.raw.get('error')} "
                     f"(exit status {self.raw.get('exitStatus')})")

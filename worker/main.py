@@ -67,16 +67,17 @@ def _serve(conn: Any, settings: dict[str, Any]) -> int:
                     f"({len(pact.interactions)} interactions, spec {pact.spec_version}) "
                     f"on {host}:{port}")
     limits = Limits(**settings.get("limits", {}))
-    return _event_loop(conn, frame["id"], sock, service, limits,
-                       {"host": host, "port": port, "pid": os.getpid()})
+    return _event_loop(conn, frame["id"], sock, service, limits=limits,
+                       ready={"host": host, "port": port, "pid": os.getpid()})
 
 
-def _event_loop(conn: Any, load_id: int, sock: socket.socket, service: MockService,
+def _event_loop(conn: Any, load_id: int, sock: socket.socket, service: MockService, *,
                 limits: Limits, ready: dict[str, Any]) -> int:
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     queries = QueryHandler(conn, service, loop)
-    loop.run_until_complete(start_server(sock, service.handle, limits=limits))
+    loop.run_until_complete(start_server(sock, service.handle, limits=limits,
+                                         on_reject=service.reject))
     conn.send_bytes(protocol.encode_result(load_id, ready))
     loop.add_reader(conn.fileno(), queries.on_readable)
     loop.run_forever()

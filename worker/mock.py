@@ -67,6 +67,12 @@ class MockService:
                                                        "access-control-request-headers"))
         return self._unmatched_response(selection, actual.method, http)
 
+    def reject(self, status: int, message: str, client: tuple[str, int] | None) -> None:
+        """The listener answered a request by itself (bad HTTP, too large): record it."""
+        self.recorder.record_error(None, None, f"HTTP {status}: {message}")
+        self.log.log("warn", f"request from {client[0] if client else '?'} refused with "
+                             f"{status}: {message}")
+
     def _unmatched_response(self, selection: Selection, method: str,
                             http: HttpRequest) -> HttpResponse:
         target = http.path + (f"?{http.query_string}" if http.query_string else "")

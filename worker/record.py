@@ -63,10 +63,12 @@ class Recorder:
             "mismatches": [m.to_json() for m in selection.mismatches],
         })
 
-    def record_error(self, method: str, path: str, error: str) -> None:
-        """A request the matcher could not process (a pactpool bug): it still counts against us."""
+    def record_error(self, method: str | None, path: str | None, error: str) -> None:
+        """A request that could not be matched: refused by the listener (400, 413, ...) or one
+        the matcher failed on. Clients got an answer, so the record must show it."""
         self.requests += 1
-        self._problems.append({"type": "request-error", "method": method.upper(), "path": path,
+        self._problems.append({"type": "request-error",
+                               "method": method.upper() if method else None, "path": path,
                                "error": error})
 
     def _cover(self, index: int) -> None:

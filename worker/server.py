@@ -50,6 +50,7 @@ class HttpResponse:
     body: bytes
 
 
+RejectHook = Callable[[int, str, "tuple[str, int] | None"], None]
 Handler = Callable[[HttpRequest], HttpResponse]
 
 
@@ -190,6 +191,7 @@ class _Connection(asyncio.Protocol):
         "_max_header_bytes",
         "_max_header_count",
         "_method",
+        "_on_reject",
         "_parser",
         "_path",
         "_query",
@@ -205,8 +207,10 @@ class _Connection(asyncio.Protocol):
         "_write_paused",
     )
 
-    def __init__(self, handler: Handler, limits: Limits, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, handler: Handler, limits: Limits, loop: asyncio.AbstractEventLoop,
+                 on_reject: RejectHook | None = None) -> None:
         self._handler = handler
+        self._on_reject = on_reject
         self._limits = limits
         self._max_header_count = limits.max_header_count
         self._max_header_bytes = limits.max_header_bytes
@@ -495,6 +499,8 @@ class _Connection(asyncio.Protocol):
         """Make `status` the last answer on this connection, after any still queued."""
         if self._final is None and not self._lingering:
             self._final = _error_response(status, message)
+            if self._on_reject is not None:
+                self._on_reject(status, message, self._client)
 
     def _linger(self) -> None:
         """Half-close after the last answer and swallow input briefly, then the timer aborts."""
@@ -571,12 +577,17 @@ async def start_server(
     *,
     limits: Limits = Limits(),
     ssl: ssl_module.SSLContext | None = None,
+    on_reject: RejectHook | None = None,
 ) -> asyncio.AbstractServer:
-    """Serve the caller's bound, listening `sock` on the running loop (binding stays race-free)."""
+    """Serve the caller's bound, listening `sock` on the running loop (binding stays race-free).
+
+    `on_reject(status, message, client)` is told of every request the listener answers by
+    itself (400, 408, 413, 431), so that a record of what clients sent loses nothing.
+    """
     loop = asyncio.get_running_loop()
 
     def factory() -> _Connection:
-        return _Connection(handler, limits, loop)
+        return _Connection(handler, limits, loop, on_reject)
 
     return await loop.create_server(
         factory,

@@ -199,7 +199,23 @@ def test_garbage_on_the_socket_gets_400_and_the_server_keeps_serving(serve) -> N
         raw.sendall(b"\x16\x03\x01 this is not HTTP\r\n\r\n")
         assert raw.recv(100).startswith(b"HTTP/1.1 400")
     assert httpx.get(server.url + "/users/1").status_code == 200
-    assert server.matched
+    records = server.mismatches()  # the client got an answer, so the record shows the garbage
+    assert [r.type for r in records] == ["request-error"]
+    assert records[0].raw["error"].startswith("HTTP 400: Bad request")
+    assert not server.matched
+
+
+def test_a_body_over_the_configured_limit_gets_413_and_is_recorded(serve) -> None:
+    pactpool.configure(max_body_bytes=1024)
+    try:
+        server = serve(simple_pact(USER))
+    finally:
+        pactpool.api.controller().limits.pop("max_body_bytes")
+    response = httpx.post(server.url + "/users/1", content=b"x" * 5000)
+    assert response.status_code == 413
+    assert "1024" in response.json()["error"]
+    assert httpx.get(server.url + "/users/1").status_code == 200
+    assert [r.type for r in server.mismatches()] == ["request-error"]
 
 
 def test_a_worker_killed_on_its_own_is_reported() -> None:
