@@ -161,3 +161,38 @@ def test_creating_servers_while_other_threads_log_never_deadlocks() -> None:
     stop.set()
     assert not any(t.is_alive() for t in creators), "a create deadlocked"
     assert results == [True] * 30
+
+
+def test_a_catastrophic_regex_hangs_one_worker_and_the_controller_still_answers() -> None:
+    evil = interaction("evil", "GET", "/x", matchingRules={
+        "$.path": {"match": "regex", "regex": "^/(a+)+$"}})
+    server = pactpool.MockServer(simple_pact(evil))
+    other = pactpool.MockServer(PACT)
+    ctl = pactpool.api.controller()
+    client = threading.Thread(target=lambda: _ignore_errors(
+        lambda: httpx.get(server.url + "/" + "a" * 40 + "!", timeout=2)), daemon=True)
+    client.start()
+    try:
+        assert poll(lambda: _times_out(ctl, server.port), timeout=10)
+        assert httpx.get(other.url + "/ping").status_code == 200  # the others are untouched
+        assert other.matched
+    finally:
+        assert pactpool.cleanup_mock_server(server.port) is True
+        other.close()
+    assert gone(server.pid) and refuses(server.port)
+    client.join(timeout=10)
+
+
+def _times_out(ctl: Any, port: int) -> bool:
+    try:
+        ctl.call(port, "matched", timeout=0.3)
+    except pactpool.WorkerTimeoutError:
+        return True
+    return False
+
+
+def _ignore_errors(action: Any) -> None:
+    try:
+        action()
+    except httpx.HTTPError:
+        pass
