@@ -41,15 +41,21 @@ def controller() -> Controller:
 
 def configure(*, timeout: float | None = None, start_timeout: float | None = None,
               log_level: str | None = None, max_body_bytes: int | None = None,
-              max_header_count: int | None = None, idle_timeout: float | None = None) -> None:
+              max_header_count: int | None = None, idle_timeout: float | None = None,
+              pool_size: int | None = None) -> None:
     """Process-wide settings for the servers created from now on.
 
     `timeout`: deadline of each controller call; `start_timeout`: of a worker's start;
     `log_level`: what workers keep in their logs; `max_body_bytes` (413 past it),
     `max_header_count` (431 past it), `idle_timeout` (seconds before an idle keep-alive
-    connection is closed): the HTTP limits of each worker.
+    connection is closed): the HTTP limits of each worker. `pool_size`: how many idle
+    workers are kept forked and ready (default 2; 0 forks one per create).
     """
     ctl = controller()
+    if pool_size is not None:
+        if pool_size < 0:
+            raise ValueError(f"pool_size must be 0 or more, not {pool_size!r}")
+        ctl.pool_size = pool_size
     for name, value in (("max_body_bytes", max_body_bytes),
                         ("max_header_count", max_header_count),
                         ("idle_timeout", idle_timeout)):

@@ -30,13 +30,16 @@ from pactpool.errors import (
     WorkerTimeoutError,
     error_from_worker,
 )
+from pactpool.pool import WarmPool
 from pactpool_worker import protocol
 from pactpool_worker.launch import WorkerProcess
 
+DEFAULT_POOL_SIZE = 2
+POOL_HOST = "127.0.0.1"
 DEFAULT_TIMEOUT = 5.0
 DEFAULT_START_TIMEOUT = 30.0
 STOP_GRACE = 0.5
-PRELOAD = ["pactpool_worker.main", "pactpool_worker.launch"]
+PRELOAD = ["pactpool_worker.zygote"]
 
 
 @dataclass(eq=False)
@@ -66,6 +69,8 @@ class Controller:
         self.start_timeout = start_timeout
         self.log_level = log_level
         self.limits: dict[str, float] = {}
+        self.pool_size = DEFAULT_POOL_SIZE
+        self._pool: WarmPool | None = None
         self._start_method = start_method
         self._context: Any = None
         self._workers: dict[int, Worker] = {}
@@ -78,8 +83,9 @@ class Controller:
     def create(self, pact: bytes, host: str, port: int, *, cors_preflight: bool = False,
                source: str | None = None) -> Worker:
         """Start a worker, hand it the pact, wait until it listens; returns its handle."""
-        worker = self._spawn()
-        args = {"host": host, "port": port, "cors_preflight": cors_preflight}
+        worker = self._take_idle() or self._spawn()
+        args = {"host": host, "port": port, "cors_preflight": cors_preflight,
+                "log_level": self.log_level, "limits": dict(self.limits)}
         try:
             reply = self._roundtrip(worker, "load", args, self.start_timeout, attachment=pact)
         except WorkerDiedError as exc:
@@ -109,10 +115,16 @@ class Controller:
         return True
 
     def stop_all(self, grace: float = STOP_GRACE) -> None:
-        """Stop every worker (atexit, signals, end of a test session): ask all, then reap all."""
+        """Stop every worker (atexit, signals, end of a test session): ask all, then reap all.
+
+        The warm pool is emptied too; it refills on the next create.
+        """
         with self._registry_lock:
             workers = list(self._workers.values())
             self._workers.clear()
+            pool, self._pool = self._pool, None
+        for idle in pool.close() if pool else []:
+            self._kill_and_reap(idle)
         for worker in workers:
             self._ask_to_stop(worker, grace)
         deadline = time.monotonic() + grace
@@ -139,6 +151,9 @@ class Controller:
             with contextlib.suppress(OSError):
                 worker.conn.close()
         self._workers = {}
+        if self._pool is not None:
+            self._pool.forget()
+            self._pool = None
         self._registry_lock = threading.RLock()
         self._start_lock = threading.Lock()
 
@@ -175,13 +190,34 @@ class Controller:
             self._context = context
         return self._context
 
-    def _spawn(self) -> Worker:
+    def _take_idle(self) -> Worker | None:
+        """A worker from the warm pool (started on first use), or None."""
+        if self.pool_size <= 0:
+            return None
+        with self._registry_lock:
+            if self._pool is None or self._pool.size != self.pool_size:
+                if self._pool is not None:
+                    for idle in self._pool.close():
+                        self._kill_and_reap(idle)
+                self._pool = WarmPool(lambda: self._spawn(prebind_host=POOL_HOST),
+                                      self._kill_and_reap, self.pool_size, self.start_timeout)
+            pool = self._pool
+        worker: Worker | None = pool.take()
+        return worker
+
+    def wait_for_pool(self, timeout: float = 30.0) -> bool:
+        """Block until the warm pool is full (benchmarks and tests that count processes)."""
+        with self._registry_lock:
+            pool = self._pool
+        return pool.wait_until_full(timeout) if pool is not None else True
+
+    def _spawn(self, prebind_host: str | None = None) -> Worker:
         from pactpool_worker.main import run  # imported here: the controller never runs it
 
         context = self._ctx()
         ours, theirs = context.Pipe(duplex=True)
         process_class = WorkerProcess if self._start_method == "forkserver" else context.Process
-        settings = {"log_level": self.log_level, "limits": dict(self.limits)}
+        settings = {"prebind_host": prebind_host}
         process = process_class(target=run, args=(theirs, settings),
                                 name="pactpool-worker", daemon=False)
         try:

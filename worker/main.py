@@ -16,6 +16,7 @@ from typing import Any
 from pactpool_worker import lifeline, protocol
 from pactpool_worker.binding import bind_listener, bound_address
 from pactpool_worker.errors import WorkerError
+from pactpool_worker.generators import GeneratorContext, base_url
 from pactpool_worker.logbook import Logbook
 from pactpool_worker.mock import MockOptions, MockService
 from pactpool_worker.pact import load_pact
@@ -42,7 +43,9 @@ def run(conn: Any, settings: dict[str, Any]) -> None:
 
 
 def _serve(conn: Any, settings: dict[str, Any]) -> int:
-    log = Logbook(level=str(settings.get("log_level", "info")))
+    spare = _prebind(settings.get("prebind_host"))
+    # Hello (id 0): set up and waiting. A pool keeps workers in this state until a create.
+    conn.send_bytes(protocol.encode_result(0, {"idle": True, "pid": os.getpid()}))
     try:
         data = conn.recv_bytes()
     except (EOFError, OSError):
@@ -54,26 +57,56 @@ def _serve(conn: Any, settings: dict[str, Any]) -> int:
             "kind": "protocol", "message": f"expected a load frame, got {frame['op']!r}"}))
         return 2
     args = frame["args"]
+    log = Logbook(level=str(args.get("log_level", "info")))
     try:
         pact = load_pact(pact_text)
-        sock = bind_listener(str(args.get("host", "127.0.0.1")), int(args.get("port", 0)))
+        sock = _listener(spare, str(args.get("host", "127.0.0.1")), int(args.get("port", 0)))
+        host, port = bound_address(sock)
+        service = MockService(pact, MockOptions(cors_preflight=bool(args.get("cors_preflight"))),
+                              log, GeneratorContext.live(base_url(host, port)))
     except WorkerError as exc:
         conn.send_bytes(protocol.encode_error(frame["id"], exc.to_json()))
         return 0
-    host, port = bound_address(sock)
-    service = MockService(pact, MockOptions(cors_preflight=bool(args.get("cors_preflight"))),
-                          log)
     log.log("info", f"serving pact {pact.consumer} -> {pact.provider} "
                     f"({len(pact.interactions)} interactions, spec {pact.spec_version}) "
                     f"on {host}:{port}")
-    limits = Limits(**settings.get("limits", {}))
+    limits = Limits(**args.get("limits", {}))
     return _event_loop(conn, frame["id"], sock, service, limits=limits,
                        ready={"host": host, "port": port, "pid": os.getpid()})
 
 
+def _prebind(host: Any) -> socket.socket | None:
+    """A pool worker binds port 0 ahead of time, so a create with port 0 binds nothing."""
+    if not isinstance(host, str):
+        return None
+    try:
+        return bind_listener(host, 0)
+    except WorkerError:
+        return None  # binding on demand still works, and reports its own error
+
+
+def _listener(spare: socket.socket | None, host: str, port: int) -> socket.socket:
+    """The pre-bound socket when it is what was asked for, else a fresh bind."""
+    if spare is not None:
+        if port == 0 and host == spare.getsockname()[0]:
+            return spare
+        spare.close()
+    return bind_listener(host, port)
+
+
+def _new_loop() -> asyncio.AbstractEventLoop:
+    """uvloop where it is installed (faster HTTP), the stdlib loop otherwise."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.new_event_loop()
+    loop: asyncio.AbstractEventLoop = uvloop.new_event_loop()
+    return loop
+
+
 def _event_loop(conn: Any, load_id: int, sock: socket.socket, service: MockService, *,
                 limits: Limits, ready: dict[str, Any]) -> int:
-    loop = asyncio.new_event_loop()
+    loop = _new_loop()
     asyncio.set_event_loop(loop)
     queries = QueryHandler(conn, service, loop)
     loop.run_until_complete(start_server(sock, service.handle, limits=limits,

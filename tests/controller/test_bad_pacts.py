@@ -31,8 +31,10 @@ def test_bad_pact_raises_a_typed_error_and_leaves_no_process(name: str, pact: An
         pactpool.create_mock_server(pact)
     assert failure.value.json_path.startswith(path_prefix), failure.value.json_path
     assert word.lower() in str(failure.value).lower()
-    assert pactpool.api.controller().ports() == before
-    assert multiprocess.active_children() == []
+    ctl = pactpool.api.controller()
+    assert ctl.ports() == before == []
+    assert ctl.wait_for_pool(timeout=30)
+    assert len(multiprocess.active_children()) == ctl.pool_size  # only the idle pool is left
 
 
 def test_a_missing_file_is_a_clear_error() -> None:

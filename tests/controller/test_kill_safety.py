@@ -6,6 +6,7 @@ killed, a forkserver that is killed, a harness that forks. States are polled wit
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -124,12 +125,15 @@ def test_a_killed_forkserver_takes_its_workers_and_a_new_one_starts() -> None:
 
 
 def test_cleanup_leaves_descriptors_threads_and_children_where_they_were() -> None:
-    pactpool.cleanup_mock_server(pactpool.create_mock_server(PACT))  # forkserver is up
+    ctl = pactpool.api.controller()
+    pactpool.cleanup_mock_server(pactpool.create_mock_server(PACT))  # forkserver and pool up
+    assert ctl.wait_for_pool(timeout=30)
     before = (open_fds(), threading.active_count(), len(multiprocess.active_children()))
     for _ in range(100):
         port = pactpool.create_mock_server(PACT)
         assert pactpool.cleanup_mock_server(port)
         assert refuses(port)
+    assert ctl.wait_for_pool(timeout=30)
     after = (open_fds(), threading.active_count(), len(multiprocess.active_children()))
     assert after == before
 
@@ -192,7 +196,5 @@ def _times_out(ctl: Any, port: int) -> bool:
 
 
 def _ignore_errors(action: Any) -> None:
-    try:
+    with contextlib.suppress(httpx.HTTPError):
         action()
-    except httpx.HTTPError:
-        pass

@@ -1,0 +1,122 @@
+"""A warm pool of idle workers, so that a create costs a pipe round trip, not a fork.
+
+Idle workers are forked ahead of time, have done their post-fork setup, hold a listening
+socket on a kernel-chosen loopback port, and wait for a `load` frame. A background thread
+refills the pool after each take. A worker is handed out once: `take` pops it under a lock.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from pactpool_worker import protocol
+
+HELLO_ID = 0
+
+
+class WarmPool:
+    """Keeps up to `size` idle workers ready; `spawn` starts one (the controller's `_spawn`)."""
+
+    def __init__(self, spawn: Callable[[], Any], discard: Callable[[Any], None],
+                 size: int, hello_timeout: float) -> None:
+        self.size = size
+        self.hello_timeout = hello_timeout
+        self._spawn = spawn
+        self._discard = discard
+        self._idle: deque[Any] = deque()
+        self._cond = threading.Condition()
+        self._closed = False
+        self._thread: threading.Thread | None = None
+        self.failures = 0
+
+    def take(self) -> Any | None:
+        """An idle, live worker, or None when the pool is empty (the caller forks one)."""
+        with self._cond:
+            self._start_thread()
+            while self._idle:
+                worker = self._idle.popleft()
+                self._cond.notify_all()
+                if _still_idle(worker):
+                    return worker
+                self._discard(worker)
+        return None
+
+    def wait_until_full(self, timeout: float) -> bool:
+        """For tests and benchmarks: block until the pool holds `size` idle workers."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            self._start_thread()
+            while len(self._idle) < self.size and not self._closed:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._cond.wait(remaining)
+            return True
+
+    def close(self) -> list[Any]:
+        """Stop refilling; returns the idle workers for the caller to stop."""
+        with self._cond:
+            self._closed = True
+            idle = list(self._idle)
+            self._idle.clear()
+            self._cond.notify_all()
+        return idle
+
+    def forget(self) -> None:
+        """After fork, in the copy: no thread runs here, and the idle workers are not ours."""
+        for worker in self._idle:
+            worker.conn.close()
+        self._idle.clear()
+        self._cond = threading.Condition()
+        self._thread = None
+        self._closed = True
+
+    def _start_thread(self) -> None:
+        if self._thread is None and self.size > 0 and not self._closed:
+            self._thread = threading.Thread(target=self._refill, name="pactpool-pool",
+                                            daemon=True)
+            self._thread.start()
+
+    def _refill(self) -> None:
+        while True:
+            with self._cond:
+                while len(self._idle) >= self.size and not self._closed:
+                    self._cond.wait()
+                if self._closed:
+                    return
+            worker = self._start_one()
+            with self._cond:
+                if worker is None:
+                    self.failures += 1
+                    self._cond.wait(min(5.0, 0.1 * 2 ** min(self.failures, 6)))  # back off
+                    continue
+                self.failures = 0
+                if self._closed:
+                    self._discard(worker)
+                    return
+                self._idle.append(worker)
+                self._cond.notify_all()
+
+    def _start_one(self) -> Any | None:
+        try:
+            worker = self._spawn()
+        except Exception:
+            return None
+        try:
+            if worker.conn.poll(self.hello_timeout):
+                hello = protocol.decode_reply(worker.conn.recv_bytes())
+                if hello["id"] == HELLO_ID and hello["ok"]:
+                    return worker
+        except (EOFError, OSError, protocol.ProtocolError):
+            pass
+        self._discard(worker)
+        return None
+
+
+def _still_idle(worker: Any) -> bool:
+    """Alive and silent: an idle worker that has anything to say has died (end of file)."""
+    return worker.process.exitcode is None and not worker.conn.poll(0)
