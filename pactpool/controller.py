@@ -192,13 +192,14 @@ class Controller:
 
     def _take_idle(self) -> Worker | None:
         """A worker from the warm pool (started on first use), or None."""
-        if self.pool_size <= 0:
-            return None
         with self._registry_lock:
-            if self._pool is None or self._pool.size != self.pool_size:
-                if self._pool is not None:
-                    for idle in self._pool.close():
-                        self._kill_and_reap(idle)
+            if self._pool is not None and self._pool.size != self.pool_size:
+                for idle in self._pool.close():  # resized: start over with the new size
+                    self._kill_and_reap(idle)
+                self._pool = None
+            if self.pool_size <= 0:
+                return None
+            if self._pool is None:
                 self._pool = WarmPool(lambda: self._spawn(prebind_host=POOL_HOST),
                                       self._kill_and_reap, self.pool_size, self.start_timeout)
             pool = self._pool
@@ -210,6 +211,12 @@ class Controller:
         with self._registry_lock:
             pool = self._pool
         return pool.wait_until_full(timeout) if pool is not None else True
+
+    def idle_pids(self) -> list[int]:
+        """The pids of the warm pool's idle workers."""
+        with self._registry_lock:
+            pool = self._pool
+        return pool.idle_pids() if pool is not None else []
 
     def _spawn(self, prebind_host: str | None = None) -> Worker:
         from pactpool_worker.main import run  # imported here: the controller never runs it

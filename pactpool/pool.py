@@ -57,6 +57,10 @@ class WarmPool:
                 self._cond.wait(remaining)
             return True
 
+    def idle_pids(self) -> list[int]:
+        with self._cond:
+            return [worker.pid for worker in self._idle]
+
     def close(self) -> list[Any]:
         """Stop refilling; returns the idle workers for the caller to stop."""
         with self._cond:

@@ -54,6 +54,7 @@ def bench_lifecycle(n: int, rounds: int) -> tuple[list[float], list[float]]:
     pact = pact_with(n)
     creates, cleanups = [], []
     for _ in range(rounds):
+        pactpool.api.controller().wait_for_pool()  # measure a create from a full warm pool
         start = time.perf_counter()
         port = pactpool.create_mock_server(pact)
         assert accepts(port)

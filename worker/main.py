@@ -21,6 +21,7 @@ from pactpool_worker.logbook import Logbook
 from pactpool_worker.mock import MockOptions, MockService
 from pactpool_worker.pact import load_pact
 from pactpool_worker.pact_file import write_pact
+from pactpool_worker.rehearsal import rehearse
 from pactpool_worker.server import Limits, start_server
 
 WORKER_VERSION = "0.1.0"
@@ -44,6 +45,9 @@ def run(conn: Any, settings: dict[str, Any]) -> None:
 
 def _serve(conn: Any, settings: dict[str, Any]) -> int:
     spare = _prebind(settings.get("prebind_host"))
+    loop = _new_loop()
+    if spare is not None:  # a pool worker: idle time is free, a create's time is not
+        rehearse(loop)
     # Hello (id 0): set up and waiting. A pool keeps workers in this state until a create.
     conn.send_bytes(protocol.encode_result(0, {"idle": True, "pid": os.getpid()}))
     try:
@@ -71,7 +75,7 @@ def _serve(conn: Any, settings: dict[str, Any]) -> int:
                     f"({len(pact.interactions)} interactions, spec {pact.spec_version}) "
                     f"on {host}:{port}")
     limits = Limits(**args.get("limits", {}))
-    return _event_loop(conn, frame["id"], sock, service, limits=limits,
+    return _event_loop(conn, loop, frame["id"], sock, service, limits=limits,
                        ready={"host": host, "port": port, "pid": os.getpid()})
 
 
@@ -104,9 +108,9 @@ def _new_loop() -> asyncio.AbstractEventLoop:
     return loop
 
 
-def _event_loop(conn: Any, load_id: int, sock: socket.socket, service: MockService, *,
+def _event_loop(conn: Any, loop: asyncio.AbstractEventLoop, load_id: int,
+                sock: socket.socket, service: MockService, *,
                 limits: Limits, ready: dict[str, Any]) -> int:
-    loop = _new_loop()
     asyncio.set_event_loop(loop)
     queries = QueryHandler(conn, service, loop)
     loop.run_until_complete(start_server(sock, service.handle, limits=limits,

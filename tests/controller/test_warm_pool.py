@@ -1,0 +1,78 @@
+"""The warm pool: creates take pre-forked workers, each exactly once, and the pool refills."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+from typing import Any
+
+import httpx
+import pytest
+from process_tools import gone
+from support import interaction, poll, simple_pact
+
+import pactpool
+
+PACT = simple_pact(interaction("ping", "GET", "/ping"))
+
+
+@pytest.fixture
+def ctl() -> Any:
+    controller = pactpool.api.controller()
+    pactpool.cleanup_mock_server(pactpool.create_mock_server(PACT))
+    assert controller.wait_for_pool(timeout=30)
+    return controller
+
+
+def test_a_create_takes_an_idle_worker_and_the_pool_refills(ctl: Any) -> None:
+    idle = ctl.idle_pids()
+    assert len(idle) == ctl.pool_size > 0
+    with pactpool.MockServer(PACT) as server:
+        assert server.pid in idle
+        assert httpx.get(server.url + "/ping").status_code == 200
+        assert ctl.wait_for_pool(timeout=30)
+        assert server.pid not in ctl.idle_pids()  # handed out once, never pooled again
+
+
+def test_concurrent_creates_never_share_a_worker(ctl: Any) -> None:
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(8) as executor:
+        servers = list(executor.map(lambda _: pactpool.MockServer(PACT), range(8)))
+    try:
+        assert len({s.pid for s in servers}) == len({s.port for s in servers}) == 8
+        for server in servers:
+            assert httpx.get(server.url + "/ping").status_code == 200
+            assert server.matched
+    finally:
+        for server in servers:
+            server.close()
+
+
+def test_a_dead_idle_worker_is_skipped(ctl: Any) -> None:
+    victim = ctl.idle_pids()[0]
+    os.kill(victim, signal.SIGKILL)
+    assert poll(lambda: gone(victim))
+    with pactpool.MockServer(PACT) as server:
+        assert server.pid != victim
+        assert httpx.get(server.url + "/ping").status_code == 200
+
+
+def test_a_requested_address_or_port_binds_on_demand(ctl: Any) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pactpool.MockServer(PACT, port=port) as server:
+        assert server.port == port
+        assert httpx.get(server.url + "/ping").status_code == 200
+
+
+def test_pool_size_zero_forks_per_create(ctl: Any) -> None:
+    pactpool.configure(pool_size=0)
+    try:
+        with pactpool.MockServer(PACT) as server:
+            assert httpx.get(server.url + "/ping").status_code == 200
+            assert ctl.idle_pids() == []
+    finally:
+        pactpool.configure(pool_size=2)
