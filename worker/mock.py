@@ -7,10 +7,16 @@ answer, `matched()` already counts it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import orjson
 
+from pactpool_worker.generators import (
+    GeneratorContext,
+    ResponseGenerators,
+    compile_response_generators,
+)
 from pactpool_worker.logbook import Logbook
 from pactpool_worker.matching import InteractionIndex, Selection
 from pactpool_worker.pact import BodyState, Interaction, Pact, request_from_http
@@ -19,6 +25,9 @@ from pactpool_worker.server import HttpRequest, HttpResponse
 
 CORS_ALLOW_METHODS = "GET, HEAD, POST, PUT, DELETE, CONNECT, OPTIONS, TRACE, PATCH"
 JSON_UTF8 = "application/json; charset=utf-8"
+
+Wire = tuple[int, list[tuple[str, str]], bytes]
+"""A response as the listener writes it: status, headers in order, body bytes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,14 +40,31 @@ class MockOptions:
 class MockService:
     """Answers requests from one pact and keeps the record of what it saw."""
 
-    def __init__(self, pact: Pact, options: MockOptions, log: Logbook) -> None:
+    def __init__(self, pact: Pact, options: MockOptions, log: Logbook,
+                 generation: GeneratorContext | None = None) -> None:
+        """Prepare every response once; a bad generator raises InvalidPactError here.
+
+        `generation` gives the generators their randomness, clock and this server's URL
+        (default: fresh randomness, the real clock, no URL).
+        """
         self.pact = pact
         self.options = options
         self.log = log
         self.recorder = Recorder(pact.interactions)
         self._index = InteractionIndex(pact.interactions)
-        self._responses = {i.index: _prepared_response(i) for i in pact.interactions
-                           if i.response is not None}
+        context = generation or GeneratorContext.live()
+        self._responses: dict[int, Wire] = {}
+        self._generated: dict[int, Callable[[], Wire]] = {}
+        for interaction in pact.interactions:
+            if interaction.response is None:
+                continue
+            example = _prepared_response(interaction)
+            source = _response_source(interaction, example, context, log)
+            if callable(source):
+                self._generated[interaction.index] = source
+                self._responses[interaction.index] = example  # the fallback if one fails
+            else:
+                self._responses[interaction.index] = source
 
     def handle(self, http: HttpRequest) -> HttpResponse:
         """Select the interaction for one request, record the outcome, build the answer."""
@@ -59,13 +85,25 @@ class MockService:
             if self.log.enabled("info"):
                 self.log.log("info", f"{actual.method} {http.path} matched "
                                      f"'{selection.interaction.description}'")
-            status, headers, body = self._responses[selection.interaction.index]
+            status, headers, body = self._matched_response(selection.interaction)
             return HttpResponse(status, [*_cors_headers(origin), *headers], body)
         if actual.method == "OPTIONS" and self.options.cors_preflight:
             self.log.log("info", f"OPTIONS {http.path}: CORS preflight answered")
             return _preflight_response(origin, _header(http.headers,
                                                        "access-control-request-headers"))
         return self._unmatched_response(selection, actual.method, http)
+
+    def _matched_response(self, interaction: Interaction) -> Wire:
+        """The prebuilt response, or a fresh one when generators fill it per request."""
+        generate = self._generated.get(interaction.index)
+        if generate is None:
+            return self._responses[interaction.index]
+        try:
+            return generate()
+        except Exception as exc:  # a generator bug costs the fresh values, never the answer
+            self.log.log("error", f"generators of '{interaction.description}' failed "
+                                  f"({type(exc).__name__}: {exc}); answering with the example")
+            return self._responses[interaction.index]
 
     def reject(self, status: int, message: str, client: tuple[str, int] | None) -> None:
         """The listener answered a request by itself (bad HTTP, too large): record it."""
@@ -99,7 +137,58 @@ class MockService:
         ], orjson.dumps(body))
 
 
-def _prepared_response(interaction: Interaction) -> tuple[int, list[tuple[str, str]], bytes]:
+def _response_source(interaction: Interaction, example: Wire, context: GeneratorContext,
+                     log: Logbook) -> Wire | Callable[[], Wire]:
+    """Wire data built once, or a builder when generators must draw values per request.
+
+    Values that never change (MockServerURL) are folded into the prebuilt response, so an
+    interaction only pays per request for what is really random or clock-driven.
+    """
+    response = interaction.response
+    assert response is not None
+    plan = compile_response_generators(
+        response, f"$.interactions[{interaction.index}].response.generators", context)
+    if plan is None:
+        return example
+    for note in plan.notes:
+        log.log("warn", f"'{interaction.description}': {note}")
+    status, _, body = example
+    header_parts: list[tuple[str, str | Callable[[], str]]] = []
+    for name, values in (response.headers or {}).items():
+        value = plan.headers.get(name)
+        if value is None:
+            value = ", ".join(values)
+        header_parts.append((_header_safe(name),
+                             _header_safe(value) if isinstance(value, str) else value))
+    fixed_status = plan.status if isinstance(plan.status, int) else status
+    fixed_body = plan.body if isinstance(plan.body, bytes) else body
+    if not plan.per_request:
+        return fixed_status, [(n, v) for n, v in header_parts if isinstance(v, str)], fixed_body
+    return _response_builder(fixed_status, header_parts, fixed_body, plan)
+
+
+def _response_builder(status: int, header_parts: list[tuple[str, str | Callable[[], str]]],
+                      body: bytes, plan: ResponseGenerators) -> Callable[[], Wire]:
+    """The per-request builder: only the generated parts are drawn, the rest is shared."""
+    draw_status = plan.status if callable(plan.status) else None
+    draw_body = plan.body if callable(plan.body) else None
+    if all(isinstance(value, str) for _, value in header_parts):
+        fixed_headers = [(name, str(value)) for name, value in header_parts]
+
+        def headers() -> list[tuple[str, str]]:
+            return fixed_headers
+    else:
+        def headers() -> list[tuple[str, str]]:
+            return [(name, value if isinstance(value, str) else _header_safe(value()))
+                    for name, value in header_parts]
+
+    def build() -> Wire:
+        return (draw_status() if draw_status else status, headers(),
+                draw_body() if draw_body else body)
+    return build
+
+
+def _prepared_response(interaction: Interaction) -> Wire:
     """The interaction's response as wire data, built once at load."""
     response = interaction.response
     assert response is not None

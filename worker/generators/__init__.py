@@ -1,0 +1,27 @@
+"""Generators (Pact V3/V4): fill response values per request, compiled once at load.
+
+`compile_response_generators` turns a response's `generators` into fixed values and
+per-request callables; `GeneratorContext` carries the randomness, clock and server URL they
+draw on. The rest of the package is the parts: random values, regex strings, date formats
+and expressions, JSON body paths.
+"""
+
+from pactpool_worker.generators.context import GeneratorContext, base_url
+from pactpool_worker.generators.response import ResponseGenerators, compile_response_generators
+from pactpool_worker.generators.values import (
+    Constant,
+    Generator,
+    GeneratorDefinitionError,
+    compile_generator,
+)
+
+__all__ = [
+    "Constant",
+    "Generator",
+    "GeneratorContext",
+    "GeneratorDefinitionError",
+    "ResponseGenerators",
+    "base_url",
+    "compile_generator",
+    "compile_response_generators",
+]
