@@ -102,3 +102,31 @@ def test_a_bad_generator_fails_create_with_its_path(generator: dict[str, Any], p
     assert failure.value.json_path == path
     assert word in str(failure.value)
     assert pactpool.api.controller().ports() == before  # nothing left serving
+
+
+def test_two_servers_never_repeat_each_others_values(serve: Any) -> None:
+    pact = simple_pact(order_interaction(), version="3.0.0")
+    first, second = serve(pact), serve(pact)
+    ids = [httpx.post(server.url + "/orders").json()["id"] for server in (first, second)]
+    assert ids[0] != ids[1]  # each worker seeds its own randomness after it starts
+
+
+def test_a_v4_pact_with_a_typed_body(serve: Any) -> None:
+    interaction = {
+        "type": "Synchronous/HTTP", "description": "v4 order",
+        "request": {"method": "GET", "path": "/v4"},
+        "response": {
+            "status": 200, "headers": {"Content-Type": ["application/json"]},
+            "body": {"contentType": "application/json", "encoded": False,
+                     "content": {"id": 1, "at": "2000-01-01T00:00:00"}},
+            "generators": {"body": {
+                "$.id": {"type": "RandomInt", "min": 100, "max": 200},
+                "$.at": {"type": "DateTime", "format": "yyyy-MM-dd'T'HH:mm:ss",
+                         "expression": "today @ midnight"},
+            }},
+        },
+    }
+    server = serve(simple_pact(interaction, version="4.0"))
+    body = httpx.get(server.url + "/v4").json()
+    assert 100 <= body["id"] <= 200
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T00:00:00", body["at"])
