@@ -77,14 +77,6 @@ def test_bad_status(status: Any) -> None:
     assert info.value.json_path == "$.interactions[0].response.status"
 
 
-@pytest.mark.parametrize("rule", ["semver", "date", "arrayContains", "eachValue", "notEmpty"])
-def test_unsupported_rule_is_named(rule: str) -> None:
-    doc = _pact("4.0", matchingRules={"body": {"$.a": {"matchers": [{"match": rule}]}}})
-    with pytest.raises(InvalidPactError) as info:
-        load_pact(doc)
-    assert f"'{rule}' is not supported yet" in info.value.reason
-
-
 @pytest.mark.parametrize(("metadata", "expected"), [
     (None, "3.0.0"),
     ({"pactSpecification": {"version": "1.0.0"}}, "1.0.0"),

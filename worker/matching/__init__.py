@@ -1,9 +1,11 @@
 """Sans-IO matching: (expected, actual) in, mismatches out; and interaction selection."""
 
+from pactpool_worker.matching.messages import match_message
 from pactpool_worker.matching.mismatches import (
     BodyMismatch,
     BodyTypeMismatch,
     HeaderMismatch,
+    MetadataMismatch,
     MethodMismatch,
     Mismatch,
     PathMismatch,
@@ -18,6 +20,7 @@ __all__ = [
     "BodyTypeMismatch",
     "HeaderMismatch",
     "InteractionIndex",
+    "MetadataMismatch",
     "MethodMismatch",
     "Mismatch",
     "PathMismatch",
@@ -25,6 +28,7 @@ __all__ = [
     "RequestMatchResult",
     "Selection",
     "StatusMismatch",
+    "match_message",
     "match_request",
     "match_response",
     "select_interaction",

@@ -1,4 +1,10 @@
-"""Bodies: decide whether content types agree, then hand the content to the right matcher."""
+"""Bodies: decide whether content types agree, then hand the content to the right matcher.
+
+JSON, XML, form-urlencoded, multipart and binary bodies each have their own matcher; anything
+else is text (equality, or the rules at `$`). A body that claims a type and is not of it
+(invalid JSON, broken XML, a multipart body without its boundary) is a `BodyMismatch` that
+carries the parse error: never an exception.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +12,17 @@ from typing import Any
 
 import orjson
 
+from pactpool_worker.matching.binary import match_binary
 from pactpool_worker.matching.context import Context
+from pactpool_worker.matching.form_body import match_form
 from pactpool_worker.matching.headers import header_value_mismatches
 from pactpool_worker.matching.json_body import compare_json
 from pactpool_worker.matching.mismatches import BodyMismatch, BodyTypeMismatch, text_of
+from pactpool_worker.matching.multipart import match_multipart
 from pactpool_worker.matching.values import combine, match_string
 from pactpool_worker.matching.xml_body import XmlError, compare_xml, parse_xml
-from pactpool_worker.pact.content_type import ContentType, parse_content_type
+from pactpool_worker.pact.content_type import parse_content_type
 from pactpool_worker.pact.model import Body, BodyState
-from pactpool_worker.pact.parts import parse_query_string
-from pactpool_worker.pact.rules import RuleList
 
 BodyResult = tuple[BodyTypeMismatch | None, list[BodyMismatch]]
 
@@ -24,9 +31,9 @@ def match_body(expected: Body, actual: Body, ctx: Context, header_ctx: Context) 
     """Compare bodies: a BodyTypeMismatch when the content types differ, else content mismatches."""
     e_ct = parse_content_type(expected.content_type)
     a_ct = parse_content_type(actual.content_type)
-    if e_ct is None or a_ct is None or e_ct.base == a_ct.base or \
+    if e_ct is None or a_ct is None or e_ct.equivalent(a_ct) or \
             _header_rule_accepts(expected, actual, header_ctx):
-        return None, _match_content(e_ct, expected, actual, ctx)
+        return None, _match_states(expected, actual, ctx)
     if expected.state is BodyState.PRESENT:
         e_text, a_text = str(e_ct), str(a_ct)
         return BodyTypeMismatch(
@@ -45,8 +52,8 @@ def _header_rule_accepts(expected: Body, actual: Body, header_ctx: Context) -> b
                                        actual.content_type or "", header_ctx, single=True)
 
 
-def _match_content(ct: ContentType | None, expected: Body, actual: Body,
-                   ctx: Context) -> list[BodyMismatch]:
+def _match_states(expected: Body, actual: Body, ctx: Context) -> list[BodyMismatch]:
+    """Missing, empty and null bodies first; two present bodies go to `match_content`."""
     e_state, a_state = expected.state, actual.state
     if e_state is BodyState.MISSING:
         return []
@@ -63,22 +70,27 @@ def _match_content(ct: ContentType | None, expected: Body, actual: Body,
     if a_state is BodyState.EMPTY:
         return [BodyMismatch("/", text_of(expected.content), None,
                              f"Expected body {expected.display()} but was empty")]
-    if ct is not None and ct.is_json():
-        return _match_json(expected, actual, ctx)
-    if ct is not None and ct.is_xml():
-        return _match_xml(expected, actual, ctx)
-    if ct is not None and ct.is_form():
-        return _match_form(expected, actual, ctx)
-    if ct is not None and ct.is_binary() and not ctx.defined(("$",)):
-        if expected.content == actual.content:
-            return []
-        return [BodyMismatch("$", text_of(expected.content), text_of(actual.content),
-                             f"Expected binary contents to have {len(expected.content)} bytes "
-                             f"but were {len(actual.content)} bytes or differed")]
+    return match_content(expected, actual, ctx)
+
+
+def match_content(expected: Body, actual: Body, ctx: Context) -> list[BodyMismatch]:
+    """Two bodies with content, compared by the expected body's content type."""
+    ct = parse_content_type(expected.content_type)
+    if ct is not None:
+        if ct.is_json():
+            return _match_parsed(expected, actual, ctx, "json")
+        if ct.is_xml():
+            return _match_parsed(expected, actual, ctx.for_xml(), "xml")
+        if ct.is_form():
+            return match_form(expected, actual, ctx)
+        if ct.is_multipart():
+            return match_multipart(expected, actual, ctx, match_content)
+        if ct.is_binary():
+            return match_binary(expected, actual, ctx)
     return _match_text(expected, actual, ctx)
 
 
-def _parsed(body: Body, kind: str) -> Any:
+def _parsed(body: Body, kind: str) -> tuple[str, Any]:
     """The parsed body, cached on the Body (expected bodies are parsed once per pact)."""
     cache = body.parsed_cache
     if kind not in cache:
@@ -87,10 +99,11 @@ def _parsed(body: Body, kind: str) -> Any:
                            else parse_xml(body.content))
         except (orjson.JSONDecodeError, XmlError) as exc:
             cache[kind] = ("error", str(exc))
-    return cache[kind]
+    result: tuple[str, Any] = cache[kind]
+    return result
 
 
-def _parse_failures(expected: Body, actual: Body, kind: str) -> tuple[Any, Any, list[BodyMismatch]]:
+def _match_parsed(expected: Body, actual: Body, ctx: Context, kind: str) -> list[BodyMismatch]:
     e_status, e_value = _parsed(expected, kind)
     a_status, a_value = _parsed(actual, kind)
     failures = []
@@ -98,20 +111,10 @@ def _parse_failures(expected: Body, actual: Body, kind: str) -> tuple[Any, Any, 
         if status == "error":
             failures.append(BodyMismatch("$", text_of(expected.content), text_of(actual.content),
                                          f"Failed to parse the {which} body: '{value}'"))
-    return e_value, a_value, failures
-
-
-def _match_json(expected: Body, actual: Body, ctx: Context) -> list[BodyMismatch]:
-    e_value, a_value, failures = _parse_failures(expected, actual, "json")
     if failures:
         return failures
-    return compare_json(e_value, a_value, ctx)
-
-
-def _match_xml(expected: Body, actual: Body, ctx: Context) -> list[BodyMismatch]:
-    e_value, a_value, failures = _parse_failures(expected, actual, "xml")
-    if failures:
-        return failures
+    if kind == "json":
+        return compare_json(e_value, a_value, ctx)
     return compare_xml(e_value, a_value, ctx)
 
 
@@ -129,50 +132,3 @@ def _match_text(expected: Body, actual: Body, ctx: Context) -> list[BodyMismatch
     return [BodyMismatch("$", text_of(expected.content), text_of(actual.content),
                          f"Expected body '{e_text}' to match '{a_text}' using equality but did "
                          "not match")]
-
-
-def _match_form(expected: Body, actual: Body, ctx: Context) -> list[BodyMismatch]:
-    """`application/x-www-form-urlencoded`: compared like a query, with body rules at `$.name`."""
-    e_form = parse_query_string(expected.content.decode("utf-8", errors="replace"))
-    a_form = parse_query_string(actual.content.decode("utf-8", errors="replace"))
-    out: list[BodyMismatch] = []
-    for name, e_values in e_form.items():
-        path = f"$.{name}"
-        if name not in a_form:
-            out.append(BodyMismatch(path, str(e_values), None,
-                                    f"Expected form post parameter '{name}' but was missing"))
-            continue
-        a_values = a_form[name]
-        loc = ("$", name)
-        best = ctx.best(loc)
-        if best is None and len(e_values) != len(a_values):
-            out.append(BodyMismatch(path, str(e_values), str(a_values),
-                                    f"Expected form post parameter '{name}' with "
-                                    f"{len(e_values)} value(s) but received {len(a_values)} "
-                                    "value(s)"))
-        for index, a_value in enumerate(a_values):
-            e_value = e_values[index] if index < len(e_values) else (e_values[0] if best else None)
-            if e_value is None and best is None:
-                continue
-            item = (*loc, str(index))
-            item_best = ctx.best(item)
-            e_text, a_text = e_value or "", a_value or ""
-            if item_best is None:
-                if e_text != a_text:
-                    out.append(BodyMismatch(path, e_text, a_text,
-                                            f"Expected form post parameter '{name}' with value "
-                                            f"'{e_text}' but was '{a_text}'"))
-                continue
-            rule_list, cascaded = item_best
-            out.extend(BodyMismatch(path, e_text, a_text, m)
-                       for m in _apply(rule_list, e_text, a_text, cascaded))
-    if not ctx.allow_unexpected:
-        for name in a_form:
-            if name not in e_form:
-                out.append(BodyMismatch(f"$.{name}", None, str(a_form[name]),
-                                        f"Unexpected form post parameter '{name}' received"))
-    return out
-
-
-def _apply(rule_list: RuleList, expected: str, actual: str, cascaded: bool) -> list[str]:
-    return combine(rule_list, lambda r: match_string(r, expected, actual, cascaded))

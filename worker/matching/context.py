@@ -26,9 +26,28 @@ class Context:
     def type_rule_defined(self, loc: Loc) -> bool:
         return self.rules is not None and self.rules.type_rule_defined(loc)
 
+    def with_rules(self, rules: RuleCategory | None) -> Context:
+        """The same policy over other rules (an arrayContains variant's, a part's)."""
+        return Context(rules if rules is not None and rules.entries else None,
+                       self.allow_unexpected)
+
+    def for_xml(self) -> Context:
+        """XML elements have no index: rule paths are read without `[0]`/`[*]`."""
+        return self if self.rules is None else Context(self.rules.without_indexes(),
+                                                       self.allow_unexpected)
+
+    def rerooted(self, prefix: Loc) -> Context:
+        """The rules under `prefix`, rooted there (a multipart part's own body)."""
+        return self if self.rules is None else self.with_rules(self.rules.rerooted(prefix))
+
+    def with_each_value(self, loc: Loc, rule_list: RuleList) -> Context:
+        """These rules plus `rule_list` on every child of `loc` (an `eachValue` in force)."""
+        base = self.rules if self.rules is not None else RuleCategory("body", ())
+        return Context(base.with_each_value(loc, rule_list), self.allow_unexpected)
+
 
 def context_for(rules: MatchingRules | None, category: str, allow_unexpected: bool) -> Context:
-    """A context over one category of a request's or response's rules."""
+    """A context over one category of a request's, response's or message's rules."""
     cat = rules.category(category) if rules is not None else None
     if cat is not None and not cat.entries:
         cat = None

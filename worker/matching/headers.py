@@ -82,21 +82,25 @@ def header_value_mismatches(key: str, index: int, expected: str, actual: str, ct
 def _parameterised(key: str, index: int, expected: str, actual: str, single: bool) -> list[str]:
     """`content-type`/`accept`: equal base value, and each expected parameter present and equal
     (parameter values compared case-insensitively)."""
+    if parameters_match(expected, actual):
+        return []
+    if single:
+        return [f"Expected header '{key}' to have value '{expected}' but was '{actual}'"]
+    return [f"Expected header '{key}' at index {index} to have value '{expected}' but was "
+            f"'{actual}'"]
+
+
+def parameters_match(expected: str, actual: str) -> bool:
+    """A media-type value: same base value, and every expected parameter present and equal."""
     e_parts = [p.strip() for p in expected.split(";") if p.strip()]
     a_parts = [p.strip() for p in actual.split(";") if p.strip()]
-    if single:
-        message = f"Expected header '{key}' to have value '{expected}' but was '{actual}'"
-    else:
-        message = (f"Expected header '{key}' at index {index} to have value '{expected}' but was "
-                   f"'{actual}'")
     e_base = e_parts[0] if e_parts else ""
     a_base = a_parts[0] if a_parts else ""
     if e_base != a_base:
-        return [message]
-    e_params = _params(e_parts[1:])
+        return False
     a_params = _params(a_parts[1:])
-    return [message for k, v in e_params.items()
-            if k not in a_params or a_params[k].lower() != v.lower()]
+    return all(k in a_params and a_params[k].lower() == v.lower()
+               for k, v in _params(e_parts[1:]).items())
 
 
 def _params(parts: list[str]) -> dict[str, str]:

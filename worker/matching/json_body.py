@@ -1,22 +1,35 @@
-"""JSON bodies: walk expected and actual together, applying the most specific rule at each place."""
+"""JSON bodies: walk expected and actual together, applying the most specific rule at each place.
+
+Maps: keys compared (no unexpected keys in requests), then each expected entry; a `values`
+or `eachValue` rule compares every actual entry against its expected counterpart (or the
+first expected value) whatever the keys; `eachKey` checks every actual key. Lists: equal
+length and item by item, unless a rule covers the list: then every actual item is compared
+with the expected example (`type`, `min`/`max`, `eachValue`) or searched for
+(`arrayContains`).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from pactpool_worker.matching.context import Context, Loc
-from pactpool_worker.matching.mismatches import BodyMismatch
-from pactpool_worker.matching.values import (
-    combine,
+from pactpool_worker.matching.display import (
+    for_mismatch,
     json_equal,
     json_text,
     json_to_string,
-    match_json_value,
-    match_list_rule,
     shown,
 )
+from pactpool_worker.matching.mismatches import BodyMismatch
+from pactpool_worker.matching.values import (
+    combine,
+    match_json_value,
+    match_list_rule,
+    match_map_rule,
+    match_string,
+)
 from pactpool_worker.pact.jsonpath import format_path
-from pactpool_worker.pact.rules import Rule
+from pactpool_worker.pact.rules import KEY_FREE_KINDS, VALUES_KINDS, Rule, RuleList
 
 ROOT: Loc = ("$",)
 
@@ -49,6 +62,10 @@ def _type_mismatch(loc: Loc, expected: Any, actual: Any) -> BodyMismatch:
                         f"{shown(expected)}")
 
 
+# ---------------------------------------------------------------------------------------------
+# Maps
+
+
 def _compare_maps(loc: Loc, expected: dict[str, Any], actual: dict[str, Any], ctx: Context,
                   out: list[BodyMismatch]) -> None:
     if not expected and actual and not ctx.allow_unexpected:
@@ -56,18 +73,47 @@ def _compare_maps(loc: Loc, expected: dict[str, Any], actual: dict[str, Any], ct
                                 f"Expected an empty Map but received {json_text(actual)}"))
         return
     best = ctx.best(loc)
-    if best is not None:
-        rule_list, cascaded = best
-        for rule in rule_list.rules:
-            message = _map_rule(rule, expected, actual, cascaded)
-            if message is not None:
-                out.append(BodyMismatch(format_path(loc), json_text(expected), json_text(actual),
-                                        message))
-            _match_keys(loc, expected, actual, ctx, out)
-            _compare_entries(loc, expected, actual, ctx, out)
+    if best is None:
+        _match_keys(loc, expected, actual, ctx, direct=None, out=out)
+        _compare_entries(loc, expected, actual, ctx, out)
         return
-    _match_keys(loc, expected, actual, ctx, out)
-    _compare_entries(loc, expected, actual, ctx, out)
+    rule_list, cascaded = best
+    results: list[list[BodyMismatch]] = []
+    for rule in rule_list.rules:
+        found: list[BodyMismatch] = []
+        if not cascaded and rule.kind in VALUES_KINDS:
+            child = ctx.with_each_value(loc, rule.sub_rules) \
+                if rule.kind == "each_value" and rule.sub_rules is not None else ctx
+            _compare_values_of(loc, expected, actual, child, found)
+        else:
+            message = match_map_rule(rule, expected, actual, cascaded)
+            if message is not None:
+                found.append(BodyMismatch(format_path(loc), json_text(expected), json_text(actual),
+                                          message))
+            _match_keys(loc, expected, actual, ctx, direct=None if cascaded else rule_list,
+                        out=found)
+            _compare_entries(loc, expected, actual, ctx, found)
+        results.append(found)
+    _combine_results(rule_list, results, out)
+
+
+def _combine_results(rule_list: RuleList, results: list[list[BodyMismatch]],
+                     out: list[BodyMismatch]) -> None:
+    """AND: every rule's mismatches; OR: none as soon as one rule found none."""
+    if rule_list.combine == "OR" and any(not r for r in results):
+        return
+    for found in results:
+        out.extend(found)
+
+
+def _compare_values_of(loc: Loc, expected: dict[str, Any], actual: dict[str, Any],
+                       ctx: Context, out: list[BodyMismatch]) -> None:
+    """`values`/`eachValue`: each actual entry against its namesake, else the first example."""
+    if not expected:
+        return
+    first = next(iter(expected.values()))
+    for key, value in actual.items():
+        _compare((*loc, key), expected.get(key, first), value, ctx, out)
 
 
 def _compare_entries(loc: Loc, expected: dict[str, Any], actual: dict[str, Any], ctx: Context,
@@ -77,42 +123,36 @@ def _compare_entries(loc: Loc, expected: dict[str, Any], actual: dict[str, Any],
             _compare((*loc, key), value, actual[key], ctx, out)
 
 
-def _map_rule(rule: Rule, expected: dict[str, Any], actual: dict[str, Any],
-              cascaded: bool) -> str | None:
-    kind = rule.kind
-    if kind in ("type", "regex"):
-        return None
-    if kind in ("min_type", "max_type", "minmax_type"):
-        if cascaded:
-            return None
-        n = len(actual)
-        if rule.min is not None and n < rule.min:
-            return f"Expected {json_text(actual)} (size {n}) to have minimum size of {rule.min}"
-        if rule.max is not None and n > rule.max:
-            return f"Expected {json_text(actual)} (size {n}) to have maximum size of {rule.max}"
-        return None
-    if kind == "equality":
-        if json_equal(expected, actual):
-            return None
-        return f"Expected {json_text(actual)} to be equal to {json_text(expected)}"
-    return f"Unable to match {json_text(actual)} using {rule.name}"
+def _match_keys(loc: Loc, expected: dict[str, Any], actual: dict[str, Any], ctx: Context, *,
+                direct: RuleList | None, out: list[BodyMismatch]) -> None:
+    """The key sets (unless a direct values/eachKey rule frees them), then any eachKey rules."""
+    path = format_path(loc)
+    if direct is None or not direct.kinds() & KEY_FREE_KINDS:
+        expected_keys = sorted(expected)
+        actual_keys = sorted(actual)
+        if ctx.allow_unexpected:
+            missing = [k for k in expected_keys if k not in actual]
+            if missing:
+                out.append(BodyMismatch(path, json_text(expected_keys), json_text(actual_keys),
+                                        "Actual map is missing the following keys: "
+                                        f"{', '.join(missing)}"))
+        elif expected_keys != actual_keys:
+            out.append(BodyMismatch(path, json_text(expected_keys), json_text(actual_keys),
+                                    f"Expected a Map with keys [{', '.join(expected_keys)}] but "
+                                    f"received one with keys [{', '.join(actual_keys)}]"))
+    if direct is None:
+        return
+    for rule in direct.rules:
+        if rule.kind == "each_key" and rule.sub_rules is not None:
+            for key in sorted(actual):
+                for sub in rule.sub_rules.rules:
+                    message = match_string(sub, "", key, False)
+                    if message is not None:
+                        out.append(BodyMismatch(format_path((*loc, key)), "", key, message))
 
 
-def _match_keys(loc: Loc, expected: dict[str, Any], actual: dict[str, Any], ctx: Context,
-                out: list[BodyMismatch]) -> None:
-    expected_keys = sorted(expected)
-    actual_keys = sorted(actual)
-    if ctx.allow_unexpected:
-        missing = [k for k in expected_keys if k not in actual]
-        if missing:
-            out.append(BodyMismatch(format_path(loc), json_text(expected_keys),
-                                    json_text(actual_keys),
-                                    f"Actual map is missing the following keys: "
-                                    f"{', '.join(missing)}"))
-    elif expected_keys != actual_keys:
-        out.append(BodyMismatch(format_path(loc), json_text(expected_keys), json_text(actual_keys),
-                                f"Expected a Map with keys [{', '.join(expected_keys)}] but "
-                                f"received one with keys [{', '.join(actual_keys)}]"))
+# ---------------------------------------------------------------------------------------------
+# Lists
 
 
 def _compare_lists(loc: Loc, expected: list[Any], actual: list[Any], ctx: Context,
@@ -120,21 +160,12 @@ def _compare_lists(loc: Loc, expected: list[Any], actual: list[Any], ctx: Contex
     best = ctx.best(loc)
     if best is not None:
         rule_list, cascaded = best
-        if not expected:
-            return
         results: list[list[BodyMismatch]] = []
         for rule in rule_list.rules:
             found: list[BodyMismatch] = []
-            message = match_list_rule(rule, expected, actual, cascaded, json_text)
-            if message is not None:
-                found.append(BodyMismatch(format_path(loc), json_text(expected), json_text(actual),
-                                          message))
-            _list_contents(loc, expected, actual, ctx, found)
+            _list_rule(loc, (rule, cascaded), (expected, actual), ctx, found)
             results.append(found)
-        if rule_list.combine == "OR" and any(not r for r in results):
-            return
-        for r in results:
-            out.extend(r)
+        _combine_results(rule_list, results, out)
         return
     if not expected and actual:
         out.append(BodyMismatch(format_path(loc), json_text(expected), json_text(actual),
@@ -153,6 +184,27 @@ def _compare_lists(loc: Loc, expected: list[Any], actual: list[Any], ctx: Contex
                                 f"{len(actual)} elements"))
 
 
+def _list_rule(loc: Loc, best: tuple[Rule, bool], lists: tuple[list[Any], list[Any]],
+               ctx: Context, out: list[BodyMismatch]) -> None:
+    """One rule covering a list: the list as a whole, then its items."""
+    rule, cascaded = best
+    expected, actual = lists
+    if rule.kind == "array_contains":
+        if expected:
+            _array_contains(loc, rule, (expected, actual), ctx, out)
+        return
+    if rule.kind == "each_value" and rule.sub_rules is not None:
+        if not cascaded and expected:
+            _list_contents(loc, expected, actual, ctx.with_each_value(loc, rule.sub_rules), out)
+        return
+    message = match_list_rule(rule, expected, actual, cascaded)
+    if message is not None:
+        out.append(BodyMismatch(format_path(loc), json_text(expected), json_text(actual),
+                                message))
+    if expected:
+        _list_contents(loc, expected, actual, ctx, out)
+
+
 def _list_contents(loc: Loc, expected: list[Any], actual: list[Any], ctx: Context,
                    out: list[BodyMismatch]) -> None:
     """With a rule on the list, every actual item is compared with the first expected one."""
@@ -166,6 +218,30 @@ def _list_contents(loc: Loc, expected: list[Any], actual: list[Any], ctx: Contex
         elif not ctx.defined(item):
             out.append(BodyMismatch(format_path(loc), json_text(expected), json_text(actual),
                                     f"Expected {json_text(value)} ({index}) but was missing"))
+
+
+def _array_contains(loc: Loc, rule: Rule, lists: tuple[list[Any], list[Any]], ctx: Context,
+                    out: list[BodyMismatch]) -> None:
+    """Each variant (an expected item with its own rules) must match at least one actual item."""
+    expected, actual = lists
+    path = format_path(loc)
+    variants = [(v.index, ctx.with_rules(v.rules)) for v in rule.variants] or \
+        [(i, ctx.with_rules(None)) for i in range(len(expected))]
+    for index, variant_ctx in variants:
+        if index >= len(expected):
+            out.append(BodyMismatch(path, for_mismatch(expected), for_mismatch(actual),
+                                    f"ArrayContains: variant {index} is missing from the "
+                                    f"expected list, which has {len(expected)} items"))
+            continue
+        example = expected[index]
+        if not any(not compare_json(example, item, variant_ctx) for item in actual):
+            out.append(BodyMismatch(path, json_text(example), for_mismatch(actual),
+                                    f"Variant at index {index} ({json_text(example)}) was not "
+                                    "found in the actual list"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Values
 
 
 def _compare_values(loc: Loc, expected: Any, actual: Any, ctx: Context,

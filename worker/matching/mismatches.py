@@ -93,8 +93,22 @@ class BodyMismatch:
                 "actual": self.actual, "mismatch": self.mismatch}
 
 
+@dataclass(frozen=True, slots=True)
+class MetadataMismatch:
+    """A message metadata entry that differs (messages only; never from a mock server)."""
+
+    key: str
+    expected: str
+    actual: str
+    mismatch: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": "MetadataMismatch", "key": self.key, "expected": self.expected,
+                "actual": self.actual, "mismatch": self.mismatch}
+
+
 Mismatch = (MethodMismatch | PathMismatch | StatusMismatch | QueryMismatch | HeaderMismatch
-            | BodyTypeMismatch | BodyMismatch)
+            | BodyTypeMismatch | BodyMismatch | MetadataMismatch)
 
 
 def text_of(data: bytes | None) -> str | None:

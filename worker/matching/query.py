@@ -6,7 +6,8 @@ from urllib.parse import unquote_plus
 
 from pactpool_worker.matching.context import Context
 from pactpool_worker.matching.mismatches import QueryMismatch, rust_debug
-from pactpool_worker.matching.values import combine, match_string
+from pactpool_worker.matching.values import combine, match_string, size_violation
+from pactpool_worker.pact.rules import SIZED_KINDS
 
 Query = dict[str, list[str | None]]
 
@@ -53,15 +54,12 @@ def _values(key: str, expected: list[str], actual: list[str], ctx: Context) -> l
             return []
         out: list[QueryMismatch] = []
         for rule in rule_list.rules:
-            if rule.kind in ("min_type", "max_type", "minmax_type") and not cascaded:
-                n = len(actual)
-                items = "[" + ", ".join(actual) + "]"
-                if rule.min is not None and n < rule.min:
-                    out.append(QueryMismatch(key, e_debug, a_debug, f"Expected {items} (size {n}) "
-                                             f"to have minimum size of {rule.min}"))
-                if rule.max is not None and n > rule.max:
-                    out.append(QueryMismatch(key, e_debug, a_debug, f"Expected {items} (size {n}) "
-                                             f"to have maximum size of {rule.max}"))
+            violation = None if cascaded or rule.kind not in SIZED_KINDS else \
+                size_violation(rule, len(actual))
+            if violation is not None:
+                out.append(QueryMismatch(key, e_debug, a_debug,
+                                         f"Expected [{', '.join(actual)}] (size {len(actual)}) "
+                                         f"to have {violation[0]} size of {violation[1]}"))
         for index, value in enumerate(actual):
             e_value = expected[index] if index < len(expected) else expected[0]
             out.extend(_value(key, index, e_value, value, ctx))

@@ -81,7 +81,7 @@ def match_request(expected: Request, actual: Request) -> RequestMatchResult:
     result = RequestMatchResult()
     if expected.method.upper() != actual.method.upper():
         result.method_mismatch = MethodMismatch(expected.method, actual.method)
-    result.path_mismatches = _match_path(expected, actual)
+    result.path_mismatches = match_path(expected, actual)
     result.query = match_query(expected.query, actual.query,
                                context_for(rules, "query", allow_unexpected=False))
     if expected.strict_query and expected.raw_query is not None and not any(result.query.values()):
@@ -95,7 +95,8 @@ def match_request(expected: Request, actual: Request) -> RequestMatchResult:
     return result
 
 
-def _match_path(expected: Request, actual: Request) -> list[PathMismatch]:
+def match_path(expected: Request, actual: Request) -> list[PathMismatch]:
+    """The path by equality, or by the `path` rules when the pact has any."""
     category = expected.matching_rules.category("path") if expected.matching_rules else None
     rule_list = category.exact() if category is not None else None
     if rule_list is None:

@@ -3,8 +3,10 @@
 A full match always wins (the first in pact order). Otherwise the best score wins, ties to the
 first; if that best one differs in method or path the request was not found, else it is a
 mismatch against that interaction. An index built once per interaction list keeps this cheap:
-only interactions with the request's method can match fully, and another method's interaction
-is only scored when its best possible score could still win.
+only interactions with the request's method and path can match fully, so those are tried
+first and the first full match returns at once; only a request that matches nothing pays for
+scoring the rest, and another method's interaction is only scored when its best possible
+score could still win.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from pactpool_worker.matching.mismatches import Mismatch
-from pactpool_worker.matching.request import RequestMatchResult, match_request
+from pactpool_worker.matching.request import RequestMatchResult, match_path, match_request
 from pactpool_worker.pact.model import Interaction, Request
 
 
@@ -57,11 +59,17 @@ class InteractionIndex:
     def select(self, actual: Request) -> Selection:
         if not self.all:
             return Selection("not-found")
-        best: tuple[int, int, _Candidate, RequestMatchResult] | None = None
-        for candidate in self.by_method.get(actual.method.upper(), []):
-            result = match_request(candidate.request, actual)
+        same_method = self.by_method.get(actual.method.upper(), [])
+        tried: dict[int, RequestMatchResult] = {}
+        for candidate in same_method:
+            if match_path(candidate.request, actual):
+                continue
+            result = tried[candidate.order] = match_request(candidate.request, actual)
             if result.all_matched:
                 return Selection("match", candidate.interaction, [], result)
+        best: tuple[int, int, _Candidate, RequestMatchResult] | None = None
+        for candidate in same_method:
+            result = tried.get(candidate.order) or match_request(candidate.request, actual)
             score = result.score()
             if best is None or score > best[0]:
                 best = (score, candidate.order, candidate, result)

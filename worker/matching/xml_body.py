@@ -21,10 +21,23 @@ class XmlError(ValueError):
 
 
 def parse_xml(data: bytes) -> ET.Element:
+    """Parse a body; entity declarations are refused (no entity expansion, internal or external)."""
+    if _declares_entities(data):
+        raise XmlError("entity declarations (<!ENTITY ...>) are not allowed in XML bodies")
     try:
         return ET.fromstring(data)
     except ET.ParseError as exc:
         raise XmlError(str(exc)) from None
+
+
+def _declares_entities(data: bytes) -> bool:
+    if b"<!ENTITY" in data:
+        return True
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00<" in data[:4] or b"<\x00" in data[:4]:
+        for encoding in ("utf-16-le", "utf-16-be"):
+            if "<!ENTITY" in data.decode(encoding, errors="ignore"):
+                return True
+    return False
 
 
 def compare_xml(expected: ET.Element, actual: ET.Element, ctx: Context) -> list[BodyMismatch]:
@@ -73,6 +86,9 @@ def _element(loc: Loc, expected: ET.Element, actual: ET.Element, ctx: Context,
             if rule_kind in ("max_type", "minmax_type") and not cascaded and rmax is not None \
                     and n_children > rmax:
                 return f"Expected '{a_name}' to have at most {rmax} children"
+            if rule_kind == "not_empty" and not cascaded and n_children == 0 and \
+                    not _text(actual):
+                return f"Expected '{a_name}' to have at least one child"
             # Value rules (regex, include, ...) on an element apply to its text (see _text_of).
             return None
 

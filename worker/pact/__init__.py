@@ -6,16 +6,19 @@ from pactpool_worker.pact.loader import (
     load_request,
     load_response,
 )
+from pactpool_worker.pact.messages import load_message
 from pactpool_worker.pact.model import (
     HTTP_INTERACTION,
     Body,
     BodyState,
     Interaction,
+    Message,
     Pact,
     Request,
     Response,
 )
-from pactpool_worker.pact.rules import MatchingRules, Rule, RuleCategory, RuleList
+from pactpool_worker.pact.rule_loader import compile_rules
+from pactpool_worker.pact.rules import MatchingRules, Rule, RuleCategory, RuleList, Variant
 from pactpool_worker.pact.wire import request_from_http, request_to_json
 
 __all__ = [
@@ -25,12 +28,16 @@ __all__ = [
     "BodyState",
     "Interaction",
     "MatchingRules",
+    "Message",
     "Pact",
     "Request",
     "Response",
     "Rule",
     "RuleCategory",
     "RuleList",
+    "Variant",
+    "compile_rules",
+    "load_message",
     "load_pact",
     "load_request",
     "load_response",

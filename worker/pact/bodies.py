@@ -14,16 +14,16 @@ from pactpool_worker.pact.model import Body, BodyState
 
 
 def load_body(container: dict[str, Any], header_ct: str | None, spec_version: str,
-              where: str) -> Body:
-    """The `body` of a request or response: MISSING if absent, NULL if null, else the bytes."""
-    if "body" not in container:
+              where: str, key: str = "body") -> Body:
+    """The `body` (or a message's `contents`): MISSING if absent, NULL if null, else the bytes."""
+    if key not in container:
         return Body(BodyState.MISSING, b"", header_ct)
-    value = container["body"]
+    value = container[key]
     if value is None:
         return Body(BodyState.NULL, b"", header_ct)
     if spec_version.startswith("4") and isinstance(value, dict) and "content" in value and \
             ("contentType" in value or "encoded" in value):
-        return _typed_body(value, header_ct, f"{where}.body")
+        return _typed_body(value, header_ct, f"{where}.{key}")
     return _value_body(value, header_ct)
 
 

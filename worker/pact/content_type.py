@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import orjson
+from pactpool_worker.pact.magic import detect_content_type
 
 _TOKEN = re.compile(r"^[A-Za-z0-9!#$&^_.+\-*]+/[A-Za-z0-9!#$&^_.+\-*]+$")
 
@@ -38,8 +38,33 @@ class ContentType:
     def is_form(self) -> bool:
         return self.base == "application/x-www-form-urlencoded"
 
+    def is_multipart(self) -> bool:
+        return self.main == "multipart"
+
+    def is_text(self) -> bool:
+        """Readable text: `text/*`, JSON, XML, forms and the usual script/config formats."""
+        return self.main == "text" or self.is_json() or self.is_xml() or self.is_form() or \
+            self.sub in _TEXT_SUBTYPES or self.sub.endswith(("+yaml", "+text"))
+
     def is_binary(self) -> bool:
-        return self.base == "application/octet-stream"
+        """Bytes compared as bytes: octet-stream, media types and other non-text types."""
+        return not self.is_text() and not self.is_multipart()
+
+    def equivalent(self, other: ContentType) -> bool:
+        """Same base type, allowing the usual aliases and families (any JSON is JSON)."""
+        a, b = _ALIASES.get(self.base, self.base), _ALIASES.get(other.base, other.base)
+        if a == b:
+            return True
+        return (self.is_json() and other.is_json()) or (self.is_xml() and other.is_xml())
+
+
+_TEXT_SUBTYPES = frozenset({"javascript", "ecmascript", "x-javascript", "graphql", "yaml",
+                            "x-yaml", "csv", "sql", "x-sh", "x-ndjson", "problem+json",
+                            "hal+json"})
+_ALIASES = {"image/jpg": "image/jpeg", "application/x-gzip": "application/gzip",
+            "application/x-zip-compressed": "application/zip", "text/xml": "application/xml",
+            "application/x-pdf": "application/pdf", "audio/wav": "audio/x-wav",
+            "audio/x-wave": "audio/x-wav", "image/vnd.microsoft.icon": "image/x-icon"}
 
 
 @lru_cache(maxsize=256)
@@ -61,18 +86,7 @@ def parse_content_type(value: str | None) -> ContentType | None:
 
 
 def sniff_content_type(body: bytes) -> str | None:
-    """Guess a content type from bytes: JSON object/array, XML, else text/plain (None if empty)."""
+    """Guess a content type from bytes (magic numbers, then JSON, XML, text); None if empty."""
     if not body:
         return None
-    head = body.lstrip()[:1]
-    if head in (b"{", b"["):
-        try:
-            orjson.loads(body)
-            return "application/json"
-        except orjson.JSONDecodeError:
-            pass
-    if head == b"<":
-        if re.match(rb"\s*<(!DOCTYPE\s+html|html[\s>])", body[:64], re.IGNORECASE):
-            return "text/html"
-        return "application/xml"
-    return "text/plain"
+    return detect_content_type(body)

@@ -8,14 +8,24 @@ import orjson
 
 from pactpool_worker.errors import InvalidPactError
 from pactpool_worker.pact.bodies import load_body
-from pactpool_worker.pact.model import HTTP_INTERACTION, Interaction, Pact, Request, Response
+from pactpool_worker.pact.messages import load_message
+from pactpool_worker.pact.model import (
+    HTTP_INTERACTION,
+    Interaction,
+    Message,
+    Pact,
+    Request,
+    Response,
+)
 from pactpool_worker.pact.parts import parse_query_string, split_header_value
-from pactpool_worker.pact.rules import compile_rules
+from pactpool_worker.pact.rule_loader import compile_rules
 
 DEFAULT_SPEC_VERSION = "3.0.0"
 """Used when a pact names no version: the reference assumes V3 then, and so do we."""
 
-INTERACTION_TYPES = frozenset({HTTP_INTERACTION, "Asynchronous/Messages", "Synchronous/Messages"})
+ASYNC_MESSAGES = "Asynchronous/Messages"
+SYNC_MESSAGES = "Synchronous/Messages"
+INTERACTION_TYPES = frozenset({HTTP_INTERACTION, ASYNC_MESSAGES, SYNC_MESSAGES})
 _HTTP_METHODS_OK = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ-_!#$%&'*+.^`|~0123456789")
 
 
@@ -104,7 +114,7 @@ def _interaction(index: int, item: Any, spec: str, where: str, is_message: bool)
     states = _provider_states(item, where)
     kind = item.get("type")
     if is_message:
-        kind = "Asynchronous/Messages"
+        kind = ASYNC_MESSAGES
     elif kind is None:
         kind = HTTP_INTERACTION if "request" in item or not spec.startswith("4") else None
         if kind is None:
@@ -113,20 +123,56 @@ def _interaction(index: int, item: Any, spec: str, where: str, is_message: bool)
     if kind not in INTERACTION_TYPES:
         raise InvalidPactError(f"unknown interaction type '{kind}' (expected one of "
                                f"{', '.join(sorted(INTERACTION_TYPES))})", f"{where}.type")
-    request = response = None
+    interaction = Interaction(index, description, states, kind, None, None, item,
+                              **_v4_fields(item, where))
     if kind == HTTP_INTERACTION:
         req = item.get("request")
         if not isinstance(req, dict):
             raise InvalidPactError("an HTTP interaction needs a 'request' object",
                                    f"{where}.request")
         # Like the reference, a request without method or path means GET and "/".
-        request = load_request(req, spec, f"{where}.request")
+        interaction.request = load_request(req, spec, f"{where}.request")
         resp = item.get("response")
         if not isinstance(resp, dict):
             raise InvalidPactError("an HTTP interaction needs a 'response' object",
                                    f"{where}.response")
-        response = load_response(resp, spec, f"{where}.response")
-    return Interaction(index, description, states, kind, request, response, item)
+        interaction.response = load_response(resp, spec, f"{where}.response")
+    elif kind == ASYNC_MESSAGES:
+        interaction.message = load_message(item, spec, where)
+    else:
+        interaction.message, interaction.replies = _sync_messages(item, spec, where)
+    return interaction
+
+
+def _v4_fields(item: dict[str, Any], where: str) -> dict[str, Any]:
+    """`key`, `pending`, `comments` and `pluginConfiguration`: stored, never used to match."""
+    key = item.get("key")
+    if key is not None and not isinstance(key, str):
+        raise InvalidPactError("'key' must be a string", f"{where}.key")
+    pending = item.get("pending", False)
+    if not isinstance(pending, bool):
+        raise InvalidPactError("'pending' must be true or false", f"{where}.pending")
+    comments = item.get("comments")
+    if comments is not None and not isinstance(comments, dict):
+        raise InvalidPactError("'comments' must be a JSON object", f"{where}.comments")
+    plugin = item.get("pluginConfiguration")
+    if plugin is not None and not isinstance(plugin, dict):
+        raise InvalidPactError("'pluginConfiguration' must be a JSON object",
+                               f"{where}.pluginConfiguration")
+    return {"key": key, "pending": pending, "comments": comments,
+            "plugin_configuration": plugin}
+
+
+def _sync_messages(item: dict[str, Any], spec: str, where: str) -> tuple[Message, list[Message]]:
+    request = load_message(item.get("request") or {}, spec, f"{where}.request")
+    responses = item.get("response") or []
+    if isinstance(responses, dict):
+        responses = [responses]
+    if not isinstance(responses, list):
+        raise InvalidPactError("a synchronous message's 'response' must be a list of messages",
+                               f"{where}.response")
+    return request, [load_message(r, spec, f"{where}.response[{i}]")
+                     for i, r in enumerate(responses)]
 
 
 def _provider_states(item: dict[str, Any], where: str) -> list[dict[str, Any]]:

@@ -88,8 +88,21 @@ class Response:
 
 
 @dataclass(slots=True)
+class Message:
+    """A message's contents and metadata: a V3 message, or one side of a V4 message interaction.
+
+    Message interactions are loaded (so a bad rule in them is reported) but never served.
+    """
+
+    contents: Body = field(default_factory=Body.missing)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    matching_rules: MatchingRules | None = None
+    generators: dict[str, Any] | None = None
+
+
+@dataclass(slots=True)
 class Interaction:
-    """One interaction; message interactions are kept (request/response None) but never served."""
+    """One interaction: HTTP ones have `request`/`response`, message ones `message`/`replies`."""
 
     index: int
     description: str
@@ -98,6 +111,16 @@ class Interaction:
     request: Request | None
     response: Response | None
     raw: dict[str, Any]
+    key: str | None = None
+    """V4: the interaction's unique key, when the pact gives one."""
+    pending: bool = False
+    """V4: a pending interaction may fail verification without failing the build."""
+    comments: dict[str, Any] | None = None
+    message: Message | None = None
+    """The message of an asynchronous interaction, or the request of a synchronous one."""
+    replies: list[Message] = field(default_factory=list)
+    """The response messages of a `Synchronous/Messages` interaction."""
+    plugin_configuration: dict[str, Any] | None = None
 
     @property
     def is_http(self) -> bool:
@@ -106,7 +129,11 @@ class Interaction:
 
 @dataclass(slots=True)
 class Pact:
-    """A loaded pact: who, which spec version, the interactions, and the document as loaded."""
+    """A loaded pact: who, which spec version, the interactions, and the document as loaded.
+
+    `raw` is the document exactly as given (loading never changes it), so writing a pact
+    back loses nothing the model does not know about (plugin sections, comments, ...).
+    """
 
     consumer: str
     provider: str
