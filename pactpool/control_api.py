@@ -278,13 +278,16 @@ class ControlHandler(BaseHTTPRequestHandler):
             self.wfile.write(data)
 
     def _body(self) -> bytes:
+        self._body_read = True
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             return self._chunked_body()
         try:
             length = int(self.headers.get("Content-Length") or 0)
         except ValueError:
+            self.close_connection = True
             raise HttpError(400, {"error": "Content-Length is not a number"}) from None
         if length < 0:
+            self.close_connection = True
             raise HttpError(400, {"error": "Content-Length is negative"})
         if length > MAX_BODY:
             self.close_connection = True
@@ -314,13 +317,20 @@ class ControlHandler(BaseHTTPRequestHandler):
             self.rfile.readline(1024)
 
     def _dispatch(self, method: str) -> None:
+        self._body_read = False
+        self._after_send: Callable[[], None] | None = None
         try:
             status, body, headers = self._route(method)
         except HttpError as exc:
             status, body, headers = exc.status, exc.body, exc.headers
         except Exception as exc:  # a bug here must still answer JSON, not a traceback
             status, body, headers = 500, {"error": f"{type(exc).__name__}: {exc}"}, {}
+        if not self._body_read and (self.headers.get("Content-Length", "0") not in ("", "0")
+                                    or "Transfer-Encoding" in self.headers):
+            self.close_connection = True  # an unread body would be taken for the next request
         self._send(status, body, headers)
+        if self._after_send is not None:
+            self._after_send()
 
     # -- routes --------------------------------------------------------------------------
 
@@ -345,7 +355,8 @@ class ControlHandler(BaseHTTPRequestHandler):
             if not control.authorised(self.headers.get("Authorization")):
                 raise HttpError(403, {"error": "a valid 'Authorization: Bearer <server key>' "
                                                "header is required to shut the server down"})
-            control.shutdown_later(_period(self._body()))
+            period = _period(self._body())
+            self._after_send = lambda: control.shutdown_later(period)  # once 204 is on its way
             return 204, None, {}
         if parts[0] == "mockserver" and len(parts) in (2, 3):
             server = control.find(parts[1])

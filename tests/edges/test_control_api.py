@@ -197,6 +197,14 @@ def test_unknown_ids_routes_and_methods_answer_json(client: httpx.Client, method
         assert response.headers["allow"]
 
 
+def test_a_refused_body_does_not_spoil_the_next_request(client: httpx.Client) -> None:
+    assert client.put("/", content=b'{"a": 1}' * 100).status_code == 405
+    assert client.post("/mockserver/deadbeef/verify", content=b"x" * 50).status_code == 404
+    assert client.get("/").status_code == 200
+    chunked = client.post("/", content=iter([b'{"consumer": ', b"3"]))
+    assert chunked.status_code == 422 and chunked.json()["error"].startswith("Failed to parse")
+
+
 def test_wrong_methods_on_a_mock_server(client: httpx.Client) -> None:
     created = create(client)
     server_id = created["id"]
