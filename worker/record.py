@@ -15,6 +15,9 @@ import orjson
 from pactpool_worker.matching import Selection
 from pactpool_worker.pact import Interaction, Request, request_to_json
 
+MAX_PATHS = 1000
+OTHER_PATHS = "(other paths)"
+
 
 class Recorder:
     """The record of one mock server; fed by the request path, read by controller queries."""
@@ -32,6 +35,7 @@ class Recorder:
         self._uncovered = len(groups)
         self._problems: list[dict[str, Any]] = []
         self.requests = 0
+        self.requests_by_path: dict[str, int] = {}
         self.matches = 0
         self.ignored_preflights = 0
         self.failure: dict[str, Any] | None = None
@@ -39,6 +43,7 @@ class Recorder:
     def record(self, selection: Selection, actual: Request) -> None:
         """Note one request's outcome; called before its response is written."""
         self.requests += 1
+        self._count_path(actual.path)
         if selection.kind == "not-found":
             if actual.method == "OPTIONS":
                 self.ignored_preflights += 1  # an unmatched OPTIONS never counts against the pact
@@ -67,9 +72,18 @@ class Recorder:
         """A request that could not be matched: refused by the listener (400, 413, ...) or one
         the matcher failed on. Clients got an answer, so the record must show it."""
         self.requests += 1
+        if path:
+            self._count_path(path)
         self._problems.append({"type": "request-error",
                                "method": method.upper() if method else None, "path": path,
                                "error": error})
+
+    def _count_path(self, path: str) -> None:
+        """Per-path counts for metrics, bounded: past MAX_PATHS distinct paths, one bucket."""
+        counts = self.requests_by_path
+        if path not in counts and len(counts) >= MAX_PATHS:
+            path = OTHER_PATHS
+        counts[path] = counts.get(path, 0) + 1
 
     def _cover(self, index: int) -> None:
         group = self._group_of[index]
@@ -104,4 +118,5 @@ class Recorder:
             "problems": len(self._problems),
             "uncovered": self._uncovered,
             "matched": self.matched(),
+            "requests_by_path": dict(self.requests_by_path),
         }

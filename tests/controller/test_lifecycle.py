@@ -252,3 +252,12 @@ def test_a_pact_header_cannot_inject_a_line_into_the_response(serve) -> None:
     assert response.status_code == 200
     assert "x-injected" not in response.headers
     assert response.headers["x-note"] == "a  X-Injected: 1"
+
+
+def test_status_counts_requests_per_path(serve) -> None:
+    server = serve(simple_pact(USER))
+    for path in ("/users/1", "/users/1", "/other"):
+        httpx.get(server.url + path)
+    status = pactpool.api.controller().call(server.port, "status")
+    assert status["requests"] == 3 and status["matches"] == 2 and status["problems"] == 1
+    assert status["requests_by_path"] == {"/users/1": 2, "/other": 1}
