@@ -21,6 +21,7 @@ from pactpool.errors import (
     WorkerDiedError,
 )
 from pactpool.report import MismatchRecord, format_report, parse_mismatches
+from pactpool.tls import CertificateAuthority, ServerCertificate, user_certificate
 
 PactSource = Union[str, bytes, dict[str, Any], "os.PathLike[str]"]
 
@@ -72,15 +73,39 @@ def configure(*, timeout: float | None = None, start_timeout: float | None = Non
 
 
 def create_mock_server(pact: PactSource, addr: str = "127.0.0.1", port: int = 0, *,
-                       cors_preflight: bool = False) -> int:
+                       cors_preflight: bool = False, tls: bool = False,
+                       tls_cert: str | os.PathLike[str] | None = None,
+                       tls_key: str | os.PathLike[str] | None = None) -> int:
     """Start a mock server for `pact` (JSON text, bytes, a dict or a file path); returns its port.
 
     Port 0 lets the worker's kernel pick a free port. Raises `InvalidPactError` for a pact
     that cannot be served and `AddressInUseError` for a taken port; no process is left behind.
+    `tls=True` serves HTTPS with a certificate issued for this server by a per-process CA
+    (trust `mock_server_ca_file(port)`), or with `tls_cert`/`tls_key` when given.
     """
     data, source = _pact_bytes(pact)
-    return controller().create(data, addr, port, cors_preflight=cors_preflight,
-                               source=source).port
+    certificate = _certificate(addr, tls, tls_cert, tls_key)
+    try:
+        return controller().create(data, addr, port, cors_preflight=cors_preflight,
+                                   source=source, certificate=certificate).port
+    except BaseException:
+        if certificate is not None and certificate.ca_file is not None:
+            _AUTHORITY.forget(certificate)
+        raise
+
+
+def mock_server_ca_file(port: int) -> str | None:
+    """The PEM file of the CA a client should trust for this HTTPS server.
+
+    None for a plain HTTP server or one serving the user's own certificate.
+    """
+    certificate = controller().worker(port).certificate
+    return certificate.ca_file if certificate is not None else None
+
+
+def get_tls_ca_certificate() -> str:
+    """The PEM text of the CA that issues pactpool's HTTPS server certificates."""
+    return _AUTHORITY.ca_pem()
 
 
 def mock_server_matched(port: int) -> bool:
@@ -132,7 +157,15 @@ def cleanup_mock_server(port: int) -> bool:
 
     False for a port pactpool does not own (already cleaned up included).
     """
-    return controller().stop(port)
+    ctl = controller()
+    try:
+        certificate = ctl.worker(port).certificate
+    except UnknownMockServerError:
+        return False
+    stopped = ctl.stop(port)
+    if stopped and certificate is not None and certificate.ca_file is not None:
+        _AUTHORITY.forget(certificate)
+    return stopped
 
 
 class MockServer:
@@ -144,18 +177,23 @@ class MockServer:
     """
 
     def __init__(self, pact: PactSource, addr: str = "127.0.0.1", port: int = 0, *,
-                 cors_preflight: bool = False) -> None:
-        self.port = create_mock_server(pact, addr, port, cors_preflight=cors_preflight)
+                 cors_preflight: bool = False, tls: bool = False,
+                 tls_cert: str | os.PathLike[str] | None = None,
+                 tls_key: str | os.PathLike[str] | None = None) -> None:
+        self.port = create_mock_server(pact, addr, port, cors_preflight=cors_preflight, tls=tls,
+                                       tls_cert=tls_cert, tls_key=tls_key)
         worker = controller().worker(self.port)
         self.host = worker.host
         self.pid = worker.pid
+        self.scheme = worker.scheme
+        self.ca_file = worker.certificate.ca_file if worker.certificate else None
         self._closed = False
 
     @property
     def url(self) -> str:
-        """`http://host:port`, with IPv6 hosts in brackets."""
+        """`http://host:port` (`https` for TLS), with IPv6 hosts in brackets."""
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return f"{self.scheme}://{host}:{self.port}"
 
     @property
     def matched(self) -> bool:
@@ -193,6 +231,18 @@ class MockServer:
     def __repr__(self) -> str:
         state = "closed" if self._closed else "running"
         return f"<MockServer {self.url} pid={self.pid} {state}>"
+
+
+_AUTHORITY = CertificateAuthority()
+
+
+def _certificate(addr: str, tls: bool, cert: str | os.PathLike[str] | None,
+                 key: str | os.PathLike[str] | None) -> ServerCertificate | None:
+    if (cert is None) != (key is None):
+        raise PactPoolError("pass both tls_cert and tls_key, or neither")
+    if cert is not None and key is not None:
+        return user_certificate(cert, key)
+    return _AUTHORITY.issue(addr) if tls else None
 
 
 def _pact_bytes(pact: PactSource) -> tuple[bytes, str | None]:

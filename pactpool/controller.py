@@ -31,6 +31,7 @@ from pactpool.errors import (
     error_from_worker,
 )
 from pactpool.pool import WarmPool
+from pactpool.tls import ServerCertificate
 from pactpool_worker import protocol
 from pactpool_worker.launch import WorkerProcess
 
@@ -50,6 +51,8 @@ class Worker:
     conn: Any
     host: str = ""
     port: int = 0
+    scheme: str = "http"
+    certificate: ServerCertificate | None = None
     pid: int = 0
     exit_status: int | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -81,11 +84,18 @@ class Controller:
     # -- lifecycle -----------------------------------------------------------------------
 
     def create(self, pact: bytes, host: str, port: int, *, cors_preflight: bool = False,
-               source: str | None = None) -> Worker:
-        """Start a worker, hand it the pact, wait until it listens; returns its handle."""
+               source: str | None = None,
+               certificate: ServerCertificate | None = None) -> Worker:
+        """Start a worker, hand it the pact, wait until it listens; returns its handle.
+
+        With a `certificate`, the worker serves HTTPS with it.
+        """
         worker = self._take_idle() or self._spawn()
-        args = {"host": host, "port": port, "cors_preflight": cors_preflight,
-                "log_level": self.log_level, "limits": dict(self.limits)}
+        worker.certificate = certificate
+        args: dict[str, Any] = {"host": host, "port": port, "cors_preflight": cors_preflight,
+                                "log_level": self.log_level, "limits": dict(self.limits)}
+        if certificate is not None:
+            args["tls"] = {"cert": certificate.cert_file, "key": certificate.key_file}
         try:
             reply = self._roundtrip(worker, "load", args, self.start_timeout, attachment=pact)
         except WorkerDiedError as exc:
@@ -100,6 +110,7 @@ class Controller:
             raise error_from_worker(dict(reply.get("error", {})), source)
         ready = reply["result"]
         worker.host, worker.port, worker.pid = ready["host"], ready["port"], ready["pid"]
+        worker.scheme = ready.get("scheme", "http")
         with self._registry_lock:
             self._workers[worker.port] = worker
         return worker

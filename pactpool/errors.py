@@ -73,7 +73,7 @@ def error_from_worker(error: dict[str, Any], source: str | None = None) -> PactP
                                 source)
     if kind == "address-in-use":
         return AddressInUseError(message)
-    if kind == "bind-failed":
+    if kind in ("bind-failed", "tls"):
         return WorkerStartError(message)
     if kind == "pact-file":
         return PactFileError(message)

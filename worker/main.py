@@ -11,6 +11,7 @@ import asyncio
 import os
 import signal
 import socket
+import ssl
 from typing import Any
 
 from pactpool_worker import lifeline, protocol
@@ -23,6 +24,7 @@ from pactpool_worker.pact import load_pact
 from pactpool_worker.pact_file import write_pact
 from pactpool_worker.rehearsal import rehearse
 from pactpool_worker.server import Limits, start_server
+from pactpool_worker.tls import server_tls_context
 
 WORKER_VERSION = "0.1.0"
 
@@ -64,10 +66,14 @@ def _serve(conn: Any, settings: dict[str, Any]) -> int:
     log = Logbook(level=str(args.get("log_level", "info")))
     try:
         pact = load_pact(pact_text)
+        tls = server_tls_context(args.get("tls"))
         sock = _listener(spare, str(args.get("host", "127.0.0.1")), int(args.get("port", 0)))
         host, port = bound_address(sock)
+        url = base_url(host, port)
+        if tls is not None:
+            url = "https" + url[len("http"):]
         service = MockService(pact, MockOptions(cors_preflight=bool(args.get("cors_preflight"))),
-                              log, GeneratorContext.live(base_url(host, port)))
+                              log, GeneratorContext.live(url))
     except WorkerError as exc:
         conn.send_bytes(protocol.encode_error(frame["id"], exc.to_json()))
         return 0
@@ -75,8 +81,9 @@ def _serve(conn: Any, settings: dict[str, Any]) -> int:
                     f"({len(pact.interactions)} interactions, spec {pact.spec_version}) "
                     f"on {host}:{port}")
     limits = Limits(**args.get("limits", {}))
-    return _event_loop(conn, loop, frame["id"], sock, service, limits=limits,
-                       ready={"host": host, "port": port, "pid": os.getpid()})
+    return _event_loop(conn, loop, frame["id"], sock, service, limits=limits, tls=tls,
+                       ready={"host": host, "port": port, "pid": os.getpid(),
+                              "scheme": "https" if tls else "http"})
 
 
 def _prebind(host: Any) -> socket.socket | None:
@@ -110,10 +117,10 @@ def _new_loop() -> asyncio.AbstractEventLoop:
 
 def _event_loop(conn: Any, loop: asyncio.AbstractEventLoop, load_id: int,
                 sock: socket.socket, service: MockService, *,
-                limits: Limits, ready: dict[str, Any]) -> int:
+                limits: Limits, tls: ssl.SSLContext | None, ready: dict[str, Any]) -> int:
     asyncio.set_event_loop(loop)
     queries = QueryHandler(conn, service, loop)
-    loop.run_until_complete(start_server(sock, service.handle, limits=limits,
+    loop.run_until_complete(start_server(sock, service.handle, limits=limits, ssl=tls,
                                          on_reject=service.reject))
     conn.send_bytes(protocol.encode_result(load_id, ready))
     loop.add_reader(conn.fileno(), queries.on_readable)
