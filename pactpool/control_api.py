@@ -12,7 +12,6 @@ gets an HTML page or a traceback.
 from __future__ import annotations
 
 import hmac
-import inspect
 import os
 import secrets
 import socket
@@ -40,11 +39,6 @@ KEY_ALPHABET = string.ascii_letters + string.digits
 def random_server_key(length: int = 16) -> str:
     """A key like the reference's default: 16 random alphanumerics."""
     return "".join(secrets.choice(KEY_ALPHABET) for _ in range(length))
-
-
-def _tls_supported() -> bool:
-    """True once `create_mock_server` takes a `tls` argument; until then `?tls=true` is a 422."""
-    return "tls" in inspect.signature(api.create_mock_server).parameters
 
 
 @dataclass
@@ -148,14 +142,8 @@ class ControlServer:
             doc = orjson.loads(body)
         except orjson.JSONDecodeError as exc:
             raise HttpError(422, {"error": f"Failed to parse json body - {exc}"}) from None
-        kwargs: dict[str, Any] = {"cors_preflight": cors}
-        if tls:
-            if not _tls_supported():
-                raise HttpError(422, {"error": "TLS is not supported yet"})
-            kwargs["tls"] = True
-        create: Any = api.create_mock_server  # `tls` only once the API has grown it
         try:
-            port = int(create(body, self.bind_host, 0, **kwargs))
+            port = api.create_mock_server(body, self.bind_host, 0, cors_preflight=cors, tls=tls)
         except PactPoolError as exc:
             raise HttpError(422, {"error": f"Failed to start mock server - {exc}"}) from None
         provider = doc.get("provider") if isinstance(doc, dict) else None
@@ -199,7 +187,6 @@ class ControlServer:
             "status": "ok" if status.get("matched") else "error",
             "metrics": {
                 "requests": int(status.get("requests", 0)),
-                # filled in once the worker's status reports per-path counts
                 "requests_by_path": dict(status.get("requests_by_path", {})),
             },
         }
@@ -346,8 +333,10 @@ class ControlHandler(BaseHTTPRequestHandler):
             if method == "POST":
                 entry = control.create(self._body(), cors=_flag(query, "cors"),
                                        tls=_flag(query, "tls"))
-                return 200, {"mockServer": {"id": entry.id, "port": entry.port}}, \
-                    {"Location": f"/mockserver/{entry.id}"}
+                created: dict[str, Any] = {"id": entry.id, "port": entry.port}
+                if entry.scheme == "https":  # pactpool's addition: the CA a client trusts
+                    created["tlsCaCertificate"] = api.get_tls_ca_certificate()
+                return 200, {"mockServer": created}, {"Location": f"/mockserver/{entry.id}"}
             servers = [control.to_json(e) for e in control.entries()]
             return 200, {"mockServers": servers}, {}
         if parts == ["shutdown"]:

@@ -165,15 +165,22 @@ def test_create_refusals_are_422_with_a_json_error(client: httpx.Client, body: b
     assert response.json()["error"].startswith(error)
 
 
-def test_tls_is_refused_until_the_api_supports_it(client: httpx.Client) -> None:
-    import inspect
+def test_tls_servers_come_with_the_ca_to_trust(client: httpx.Client, tmp_path: Path) -> None:
+    import ssl
 
-    import pactpool
-
-    if "tls" in inspect.signature(pactpool.create_mock_server).parameters:
-        pytest.skip("create_mock_server supports TLS now; the control API passes it through")
-    response = client.post("/?tls=true", content=orjson.dumps(PACT))
-    assert (response.status_code, response.json()) == (422, {"error": "TLS is not supported yet"})
+    created = client.post("/?tls=true", content=orjson.dumps(PACT))
+    assert created.status_code == 200
+    server = created.json()["mockServer"]
+    ca_file = tmp_path / "ca.pem"
+    ca_file.write_text(server["tlsCaCertificate"])
+    trusted = ssl.create_default_context(cafile=str(ca_file))
+    try:
+        listed = client.get(f"/mockserver/{server['id']}").json()
+        assert listed["scheme"] == "https"
+        with httpx.Client(verify=trusted) as https:
+            assert https.get(f"https://127.0.0.1:{server['port']}/").status_code in (200, 500)
+    finally:
+        assert client.delete(f"/mockserver/{server['id']}").status_code == 204
 
 
 @pytest.mark.parametrize(("method", "path", "status"), [
