@@ -18,12 +18,12 @@ import os
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pactpool.api import MockServer, PactSource, configure
-from pactpool.errors import PactMismatchError
+if TYPE_CHECKING:  # imported on first use: pytest loads this plugin in every run
+    from pactpool.api import MockServer, PactSource
 
 MARKER = "pact"
 
@@ -50,6 +50,8 @@ class PactServerFactory:
         self._test_dir = test_dir
 
     def __call__(self, pact: PactSource, *, verify: bool = True, **kwargs: Any) -> MockServer:
+        from pactpool.api import MockServer
+
         server = MockServer(resolve(pact, self._test_dir), **kwargs)
         self._served.append(Served(server, verify))
         return server
@@ -87,6 +89,8 @@ def pytest_configure(config: pytest.Config) -> None:
     if timeout is not None:
         if timeout <= 0:
             raise pytest.UsageError("--pactpool-timeout must be a positive number of seconds")
+        from pactpool.api import configure
+
         configure(timeout=timeout)
 
 
@@ -160,6 +164,8 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
 
 
 def _verify(served: list[Served]) -> None:
+    from pactpool.errors import PactMismatchError
+
     reports: list[str] = []
     for entry in served:
         if entry.verify and not _closed(entry.server):

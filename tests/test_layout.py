@@ -40,3 +40,11 @@ def test_installed_worker_package_is_the_worker_folder() -> None:
     import pactpool_worker
 
     assert Path(pactpool_worker.__file__).resolve().parent == ROOT / "worker"
+
+
+def test_every_public_name_resolves_and_is_listed() -> None:
+    import pactpool
+
+    for name in pactpool.__all__:
+        assert getattr(pactpool, name) is not None, name
+    assert set(pactpool._HOME_OF) | {"__version__"} == set(pactpool.__all__)
