@@ -126,18 +126,19 @@ def _compare_entries(loc: Loc, expected: dict[str, Any], actual: dict[str, Any],
 def _match_keys(loc: Loc, expected: dict[str, Any], actual: dict[str, Any], ctx: Context, *,
                 direct: RuleList | None, out: list[BodyMismatch]) -> None:
     """The key sets (unless a direct values/eachKey rule frees them), then any eachKey rules."""
-    path = format_path(loc)
     if direct is None or not direct.kinds() & KEY_FREE_KINDS:
         expected_keys = sorted(expected)
         actual_keys = sorted(actual)
         if ctx.allow_unexpected:
             missing = [k for k in expected_keys if k not in actual]
             if missing:
-                out.append(BodyMismatch(path, json_text(expected_keys), json_text(actual_keys),
+                out.append(BodyMismatch(format_path(loc), json_text(expected_keys),
+                                        json_text(actual_keys),
                                         "Actual map is missing the following keys: "
                                         f"{', '.join(missing)}"))
         elif expected_keys != actual_keys:
-            out.append(BodyMismatch(path, json_text(expected_keys), json_text(actual_keys),
+            out.append(BodyMismatch(format_path(loc), json_text(expected_keys),
+                                    json_text(actual_keys),
                                     f"Expected a Map with keys [{', '.join(expected_keys)}] but "
                                     f"received one with keys [{', '.join(actual_keys)}]"))
     if direct is None:

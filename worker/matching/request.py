@@ -20,6 +20,7 @@ from pactpool_worker.matching.mismatches import (
 from pactpool_worker.matching.query import match_query, match_raw_query
 from pactpool_worker.matching.values import combine, match_string
 from pactpool_worker.pact.model import Request, Response
+from pactpool_worker.pact.rules import RuleList
 
 
 @dataclass(slots=True)
@@ -77,6 +78,13 @@ class RequestMatchResult:
 
 def match_request(expected: Request, actual: Request) -> RequestMatchResult:
     """Compare every part; request bodies allow no unexpected keys."""
+    result = match_request_head(expected, actual)
+    match_request_body(expected, actual, result)
+    return result
+
+
+def match_request_head(expected: Request, actual: Request) -> RequestMatchResult:
+    """Method, path, query and headers: the cheap parts (selection can stop before the body)."""
     rules = expected.matching_rules
     result = RequestMatchResult()
     if expected.method.upper() != actual.method.upper():
@@ -90,22 +98,32 @@ def match_request(expected: Request, actual: Request) -> RequestMatchResult:
             result.query[""] = [raw]
     header_ctx = context_for(rules, "header", allow_unexpected=False)
     result.headers = match_headers(expected.headers, actual.headers, header_ctx)
-    result.body_type_mismatch, result.body = match_body(
-        expected.body, actual.body, context_for(rules, "body", allow_unexpected=False), header_ctx)
     return result
+
+
+def match_request_body(expected: Request, actual: Request, result: RequestMatchResult) -> None:
+    """Fill in the body part of `result` (a body can only lower a request's score)."""
+    rules = expected.matching_rules
+    result.body_type_mismatch, result.body = match_body(
+        expected.body, actual.body, context_for(rules, "body", allow_unexpected=False),
+        context_for(rules, "header", allow_unexpected=False))
 
 
 def match_path(expected: Request, actual: Request) -> list[PathMismatch]:
     """The path by equality, or by the `path` rules when the pact has any."""
-    category = expected.matching_rules.category("path") if expected.matching_rules else None
-    rule_list = category.exact() if category is not None else None
-    if rule_list is None:
-        if expected.path == actual.path:
-            return []
-        return [PathMismatch(expected.path, actual.path,
-                             f"Expected '{actual.path}' to be equal to '{expected.path}'")]
-    messages = combine(rule_list, lambda r: match_string(r, expected.path, actual.path, False))
+    messages = path_problems(expected.path, path_rules(expected), actual.path)
     return [PathMismatch(expected.path, actual.path, m) for m in messages]
+
+
+def path_rules(expected: Request) -> RuleList | None:
+    category = expected.matching_rules.category("path") if expected.matching_rules else None
+    return category.exact() if category is not None else None
+
+
+def path_problems(expected: str, rules: RuleList | None, actual: str) -> list[str]:
+    if rules is None:
+        return [] if expected == actual else [f"Expected '{actual}' to be equal to '{expected}'"]
+    return combine(rules, lambda r: match_string(r, expected, actual, False))
 
 
 def match_response(expected: Response, actual: Response) -> list[Mismatch]:

@@ -35,6 +35,10 @@ _U64_MAX = 2**64 - 1
 
 def combine(rule_list: RuleList, check: Callable[[Rule], str | None]) -> list[str]:
     """Run every rule; AND fails with all failures, OR fails only when every rule failed."""
+    rules = rule_list.rules
+    if len(rules) == 1:
+        message = check(rules[0])
+        return [] if message is None else [message]
     failures = [m for m in (check(r) for r in rule_list.rules) if m is not None]
     if rule_list.combine == "OR" and len(failures) < len(rule_list.rules):
         return []

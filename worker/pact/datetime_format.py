@@ -65,36 +65,36 @@ class DateFormat:
     pattern: str
     regex: re.Pattern[str]
     fields: tuple[_Field, ...]
+    checked: tuple[_Field, ...] = ()
+    """The fields with a range check, found once at compile time."""
+    calendar: tuple[str | None, str | None, str | None] = (None, None, None)
+    """The groups holding the year, month and day, when the pattern has them."""
 
     def check(self, text: str) -> str | None:
         m = self.regex.fullmatch(text)
         if m is None:
             return f"'{text}' does not have the form '{self.pattern}'"
-        values = m.groupdict()
-        for f in self.fields:
-            value = values.get(f.group)
+        for f in self.checked:
+            value = m.group(f.group)
             if value is not None and f.check is not None:
                 problem = f.check(value)
                 if problem is not None:
                     return problem
-        return _calendar_check(self.fields, values)
+        year_group, month_group, day_group = self.calendar
+        if month_group is None or day_group is None:
+            return None
+        return _calendar_check(m.group(year_group) if year_group else None,
+                               m.group(month_group), m.group(day_group))
 
 
-def _calendar_check(fields: tuple[_Field, ...], values: dict[str, str | None]) -> str | None:
+def _calendar_check(year_text: str | None, month_text: str | None,
+                    day_text: str | None) -> str | None:
     """A day must exist in its month (31 April never does; 29 February only in leap years)."""
-    year = month = day = None
-    for f in fields:
-        value = values.get(f.group)
-        if value is None:
-            continue
-        if f.letter in "yuY" and value.lstrip("+-").isdigit() and len(value.lstrip("+-")) >= 3:
-            year = int(value)
-        elif f.letter in "ML":
-            month = _month_number(value)
-        elif f.letter == "d":
-            day = int(value)
-    if month is None or day is None:
+    if month_text is None or day_text is None:
         return None
+    digits = (year_text or "").lstrip("+-")
+    year = int(year_text) if year_text and digits.isdigit() and len(digits) >= 3 else None
+    month, day = _month_number(month_text), int(day_text)
     days = calendar.monthrange(year if year is not None else 2000, month)[1]
     if day > days:
         return f"day {day} does not exist in month {month}" + (f" of {year}" if year else "")
@@ -246,7 +246,12 @@ def compile_date_format(pattern: str) -> DateFormat:
         compiled = re.compile("".join(parts))
     except re.error as exc:  # pragma: no cover - the translation only emits valid regexes
         raise DateFormatError(f"'{pattern}' cannot be translated: {exc}") from None
-    return DateFormat(pattern, compiled, tuple(fields))
+    def group_of(letters: str) -> str | None:
+        return next((f.group for f in fields if f.letter in letters), None)
+
+    return DateFormat(pattern, compiled, tuple(fields),
+                      tuple(f for f in fields if f.check is not None),
+                      (group_of("yuY"), group_of("ML"), group_of("d")))
 
 
 def _quoted(pattern: str, start: int) -> tuple[str, int]:
