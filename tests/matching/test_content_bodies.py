@@ -259,3 +259,16 @@ def test_text_body_with_a_rule_at_the_root() -> None:
     assert _messages(expected, _send("text/plain", b"order 77 shipped")) == []
     assert _messages(expected, _send("text/plain", b"order 77 lost")) == [
         "Expected 'order 77 lost' to match 'order \\d+ shipped'"]
+
+
+@pytest.mark.parametrize(("expected", "actual", "matches"), [
+    ("multipart/form-data; boundary=abc", "multipart/form-data; boundary=xyz", True),
+    ("multipart/form-data; boundary=abc; charset=utf-8",
+     "multipart/form-data; boundary=xyz; charset=latin1", False),
+    ("multipart/form-data", "multipart/mixed; boundary=xyz", False),
+    ("text/plain; boundary=abc", "text/plain; boundary=xyz", False),
+])
+def test_multipart_boundary_is_not_compared(expected: str, actual: str, matches: bool) -> None:
+    request = load_request({"method": "POST", "path": "/up",
+                            "headers": {"Content-Type": expected}}, "3.0.0")
+    assert match_request(request, _send(actual, b"")).all_matched is matches

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pactpool_worker.matching.context import Context
-from pactpool_worker.matching.mismatches import BodyMismatch
+from pactpool_worker.matching.mismatches import BodyMismatch, rust_debug
 from pactpool_worker.matching.values import apply_rules
 from pactpool_worker.pact.model import Body
 from pactpool_worker.pact.parts import parse_query_string
@@ -17,14 +17,14 @@ def match_form(expected: Body, actual: Body, ctx: Context) -> list[BodyMismatch]
     for name, e_values in e_form.items():
         path = f"$.{name}"
         if name not in a_form:
-            out.append(BodyMismatch(path, str(e_values), None,
+            out.append(BodyMismatch(path, _debug(e_values), None,
                                     f"Expected form post parameter '{name}' but was missing"))
             continue
         a_values = a_form[name]
         loc = ("$", name)
         best = ctx.best(loc)
         if best is None and len(e_values) != len(a_values):
-            out.append(BodyMismatch(path, str(e_values), str(a_values),
+            out.append(BodyMismatch(path, _debug(e_values), _debug(a_values),
                                     f"Expected form post parameter '{name}' with "
                                     f"{len(e_values)} value(s) but received {len(a_values)} "
                                     "value(s)"))
@@ -45,6 +45,11 @@ def match_form(expected: Body, actual: Body, ctx: Context) -> list[BodyMismatch]
     if not ctx.allow_unexpected:
         for name in a_form:
             if name not in e_form:
-                out.append(BodyMismatch(f"$.{name}", None, str(a_form[name]),
+                out.append(BodyMismatch(f"$.{name}", None, _debug(a_form[name]),
                                         f"Unexpected form post parameter '{name}' received"))
     return out
+
+
+def _debug(values: list[str | None]) -> str:
+    """Values as the reference shows lists of strings: `["a", "b"]`."""
+    return rust_debug([v or "" for v in values])
