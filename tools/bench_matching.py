@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     scenarios = [
         (f"match, interaction {n // 2} of {n}", actual(n // 2), "match"),
         (f"match, interaction {n - 1} of {n} (last)", actual(n - 1), "match"),
-        (f"mismatch (body differs), best of {n} by score", actual(n // 2, quantity="seven"),
+        (f"mismatch (body differs), best of {n}", actual(n // 2, quantity="seven"),
          "mismatch"),
     ]
     print(f"Python {sys.version.split()[0]}, {n} interactions with V3 rules, "
@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, make, expect in scenarios:
         samples = sorted(measure(index, make, args.runs, expect))
         p10, p90 = samples[len(samples) // 10], samples[len(samples) * 9 // 10]
-        print(f"  {name:<42} median {statistics.median(samples):8.1f}   p10 {p10:8.1f}   "
+        print(f"  {name:<40} median {statistics.median(samples):8.1f}   p10 {p10:8.1f}   "
               f"p90 {p90:8.1f}")
     return 0
 

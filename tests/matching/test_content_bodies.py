@@ -272,3 +272,10 @@ def test_multipart_boundary_is_not_compared(expected: str, actual: str, matches:
     request = load_request({"method": "POST", "path": "/up",
                             "headers": {"Content-Type": expected}}, "3.0.0")
     assert match_request(request, _send(actual, b"")).all_matched is matches
+
+
+def test_a_pact_body_without_its_boundary_takes_it_from_the_body() -> None:
+    expected = _request("multipart/form-data",
+                        {"contentType": "multipart/form-data", "encoded": "base64",
+                         "content": base64.b64encode(EXPECTED_FORM).decode()})
+    assert _messages(expected, _send("multipart/form-data; boundary=XyZ", EXPECTED_FORM)) == []

@@ -53,13 +53,21 @@ class Part:
         return self.name or str(self.index)
 
 
-def parse_multipart(body: bytes, content_type: str | None) -> list[Part]:
-    """Split a multipart body into parts, decoding base64/quoted-printable transfer encodings."""
+def parse_multipart(body: bytes, content_type: str | None, *,
+                    guess_boundary: bool = False) -> list[Part]:
+    """Split a multipart body into parts, decoding base64/quoted-printable transfer encodings.
+
+    `guess_boundary`: for a pact's own body whose content type omits the boundary (V4 bodies
+    often name just `multipart/form-data`), take it from the body's first delimiter line.
+    """
     parsed = parse_content_type(content_type)
     if parsed is None or not parsed.is_multipart():
         raise MultipartError(f"'{content_type}' is not a multipart content type")
     if not any(k == "boundary" for k, _ in parsed.params):
-        raise MultipartError("no boundary in content-type")
+        first = body.lstrip(b"\r\n").split(b"\r\n", 1)[0].split(b"\n", 1)[0]
+        if not guess_boundary or not first.startswith(b"--") or len(first) < 3:
+            raise MultipartError("no boundary in content-type")
+        content_type = f"{content_type}; boundary=\"{first[2:].decode('latin-1').strip()}\""
     head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode("latin-1", "replace")
     message = BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
     for defect in message.defects:
@@ -87,7 +95,8 @@ def match_multipart(expected: Body, actual: Body, ctx: Context,
     failures: list[BodyMismatch] = []
     for which, body in (("expected", expected), ("actual", actual)):
         try:
-            results.append(parse_multipart(body.content, body.content_type))
+            results.append(parse_multipart(body.content, body.content_type,
+                                           guess_boundary=which == "expected"))
         except MultipartError as exc:
             failures.append(BodyMismatch("$", text_of(expected.content), text_of(actual.content),
                                          f"Failed to parse the {which} body as a MIME multipart "
