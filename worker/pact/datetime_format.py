@@ -243,7 +243,7 @@ def compile_date_format(pattern: str) -> DateFormat:
     if depth:
         raise DateFormatError(f"unclosed '[' in '{pattern}'")
     try:
-        compiled = re.compile("".join(parts))
+        compiled = re.compile("".join(parts), re.ASCII)
     except re.error as exc:  # pragma: no cover - the translation only emits valid regexes
         raise DateFormatError(f"'{pattern}' cannot be translated: {exc}") from None
     def group_of(letters: str) -> str | None:

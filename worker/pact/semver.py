@@ -9,8 +9,8 @@ _IDENT = r"(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)"
 _VERSION = re.compile(
     rf"{_NUMBER}\.{_NUMBER}\.{_NUMBER}"
     rf"(?:-{_IDENT}(?:\.{_IDENT})*)?"
-    r"(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?")
-_CORE = re.compile(r"(\d+)\.(\d+)\.(\d+)")
+    r"(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?", re.ASCII)
+_CORE = re.compile(r"(\d+)\.(\d+)\.(\d+)", re.ASCII)
 
 
 def semver_problem(text: str) -> str | None:
