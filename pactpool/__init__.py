@@ -8,6 +8,7 @@ every run where pactpool is installed) costs next to nothing until a test uses a
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -77,6 +78,8 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     module = _HOME_OF.get(name)
     if module is None:
+        if importlib.util.find_spec(f"pactpool.{name}") is not None:
+            return importlib.import_module(f"pactpool.{name}")  # `pactpool.api` and friends
         raise AttributeError(f"module 'pactpool' has no attribute {name!r}")
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value  # later lookups skip this function

@@ -48,3 +48,12 @@ def test_every_public_name_resolves_and_is_listed() -> None:
     for name in pactpool.__all__:
         assert getattr(pactpool, name) is not None, name
     assert set(pactpool._HOME_OF) | {"__version__"} == set(pactpool.__all__)
+
+
+def test_submodules_resolve_as_attributes_without_an_import() -> None:
+    import subprocess
+    import sys
+
+    code = "import pactpool; print(pactpool.api.controller.__name__, pactpool.errors.__name__)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.split() == ["controller", "pactpool.errors"], result.stderr
