@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import threading
 from pathlib import Path
@@ -43,13 +44,14 @@ def controller() -> Controller:
 def configure(*, timeout: float | None = None, start_timeout: float | None = None,
               log_level: str | None = None, max_body_bytes: int | None = None,
               max_header_count: int | None = None, idle_timeout: float | None = None,
-              pool_size: int | None = None) -> None:
+              head_timeout: float | None = None, pool_size: int | None = None) -> None:
     """Process-wide settings for the servers created from now on.
 
     `timeout`: deadline of each controller call; `start_timeout`: of a worker's start;
     `log_level`: what workers keep in their logs; `max_body_bytes` (413 past it),
     `max_header_count` (431 past it), `idle_timeout` (seconds before an idle keep-alive
-    connection is closed): the HTTP limits of each worker. `pool_size`: how many idle
+    connection is closed), `head_timeout` (seconds for a request head to arrive; 408 past
+    it): the HTTP limits of each worker. `pool_size`: how many idle
     workers are kept forked and ready (default 2; 0 forks one per create).
     """
     ctl = controller()
@@ -59,7 +61,8 @@ def configure(*, timeout: float | None = None, start_timeout: float | None = Non
         ctl.pool_size = pool_size
     for name, value in (("max_body_bytes", max_body_bytes),
                         ("max_header_count", max_header_count),
-                        ("idle_timeout", idle_timeout)):
+                        ("idle_timeout", idle_timeout),
+                        ("head_timeout", head_timeout)):
         if value is not None:
             if value <= 0:
                 raise ValueError(f"{name} must be positive, not {value!r}")
@@ -250,7 +253,11 @@ def _pact_bytes(pact: PactSource) -> tuple[bytes, str | None]:
     if isinstance(pact, dict):
         try:
             return orjson.dumps(pact), None
-        except TypeError as exc:
+        except TypeError:
+            pass  # very deep nesting or an odd type: the stdlib encoder may still manage
+        try:
+            return json.dumps(pact).encode(), None
+        except (TypeError, ValueError, RecursionError) as exc:
             raise InvalidPactError(f"the pact dict cannot be serialised as JSON: {exc}") from exc
     if isinstance(pact, bytes):
         return pact, None

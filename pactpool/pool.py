@@ -16,6 +16,7 @@ from typing import Any
 from pactpool_worker import protocol
 
 HELLO_ID = 0
+PRUNE_INTERVAL = 1.0  # seconds between checks that the idle workers are still alive
 
 
 class WarmPool:
@@ -50,6 +51,7 @@ class WarmPool:
         deadline = time.monotonic() + timeout
         with self._cond:
             self._start_thread()
+            self._prune()
             while len(self._idle) < self.size and not self._closed:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
@@ -89,7 +91,8 @@ class WarmPool:
         while True:
             with self._cond:
                 while len(self._idle) >= self.size and not self._closed:
-                    self._cond.wait()
+                    self._cond.wait(PRUNE_INTERVAL)
+                    self._prune()
                 if self._closed:
                     return
             worker = self._start_one()
@@ -104,6 +107,13 @@ class WarmPool:
                     return
                 self._idle.append(worker)
                 self._cond.notify_all()
+
+    def _prune(self) -> None:
+        """Drop idle workers that died while waiting (killed, OOM), so the pool refills."""
+        dead = [w for w in self._idle if not _still_idle(w)]
+        for worker in dead:
+            self._idle.remove(worker)
+            self._discard(worker)
 
     def _start_one(self) -> Any | None:
         try:

@@ -175,6 +175,7 @@ class _Connection(asyncio.Protocol):
         "_deadline",
         "_expect_continue",
         "_final",
+        "_final_reason",
         "_handler",
         "_has_body",
         "_head_bytes",
@@ -219,6 +220,7 @@ class _Connection(asyncio.Protocol):
         self._client: tuple[str, int] | None = None
         self._queue: deque[tuple[HttpRequest, bool]] = deque()
         self._final: HttpResponse | None = None
+        self._final_reason: tuple[int, str] = (0, "")
         self._closed = False
         self._lingering = False
         self._swallowed = 0
@@ -472,6 +474,8 @@ class _Connection(asyncio.Protocol):
             if self._final is not None:
                 out.append(_render(self._final, False, False, False)[0])
                 closing = True
+                if self._on_reject is not None:  # recorded only when it is really answered
+                    self._on_reject(*self._final_reason, self._client)
             elif self._send_continue and not self._write_paused:
                 self._send_continue = False
                 out.append(_CONTINUE)
@@ -499,8 +503,7 @@ class _Connection(asyncio.Protocol):
         """Make `status` the last answer on this connection, after any still queued."""
         if self._final is None and not self._lingering:
             self._final = _error_response(status, message)
-            if self._on_reject is not None:
-                self._on_reject(status, message, self._client)
+            self._final_reason = (status, message)
 
     def _linger(self) -> None:
         """Half-close after the last answer and swallow input briefly, then the timer aborts."""

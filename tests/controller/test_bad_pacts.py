@@ -45,3 +45,14 @@ def test_a_missing_file_is_a_clear_error() -> None:
 def test_a_wrong_type_is_a_type_error() -> None:
     with pytest.raises(TypeError, match="JSON text, bytes, a dict or a path"):
         pactpool.create_mock_server(12)  # type: ignore[arg-type]
+
+
+def test_a_body_nested_too_deeply_to_serve_is_an_invalid_pact() -> None:
+    deep: Any = "leaf"
+    for _ in range(300):
+        deep = [deep]
+    pact = simple_pact(interaction("deep", "GET", "/d", response_body=deep))
+    with pytest.raises(pactpool.InvalidPactError) as failure:
+        pactpool.create_mock_server(pact)
+    assert failure.value.json_path == "$.interactions[0].response.body"
+    assert "nested" in str(failure.value)

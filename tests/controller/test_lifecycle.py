@@ -261,3 +261,17 @@ def test_status_counts_requests_per_path(serve) -> None:
     status = pactpool.api.controller().call(server.port, "status")
     assert status["requests"] == 3 and status["matches"] == 2 and status["problems"] == 1
     assert status["requests_by_path"] == {"/users/1": 2, "/other": 1}
+
+
+def test_data_after_connection_close_is_neither_answered_nor_recorded(serve) -> None:
+    server = serve(simple_pact(USER))
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as raw:
+        raw.sendall(b"GET /users/1 HTTP/1.1\r\nConnection: close\r\n\r\n"
+                    b"GET /users/1 HTTP/1.1\r\n\r\n")
+        answers = b""
+        while chunk := raw.recv(65536):
+            answers += chunk
+    assert answers.count(b"HTTP/1.1 ") == 1 and answers.startswith(b"HTTP/1.1 200")
+    status = pactpool.api.controller().call(server.port, "status")
+    assert (status["requests"], status["problems"]) == (1, 0)
+    assert server.matched

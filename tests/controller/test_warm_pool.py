@@ -50,10 +50,12 @@ def test_concurrent_creates_never_share_a_worker(ctl: Any) -> None:
             server.close()
 
 
-def test_a_dead_idle_worker_is_skipped(ctl: Any) -> None:
+def test_a_dead_idle_worker_is_replaced(ctl: Any) -> None:
     victim = ctl.idle_pids()[0]
     os.kill(victim, signal.SIGKILL)
     assert poll(lambda: gone(victim))
+    assert poll(lambda: victim not in ctl.idle_pids() and len(ctl.idle_pids()) == ctl.pool_size,
+                timeout=10)
     with pactpool.MockServer(PACT) as server:
         assert server.pid != victim
         assert httpx.get(server.url + "/ping").status_code == 200

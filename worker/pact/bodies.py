@@ -21,10 +21,14 @@ def load_body(container: dict[str, Any], header_ct: str | None, spec_version: st
     value = container[key]
     if value is None:
         return Body(BodyState.NULL, b"", header_ct)
-    if spec_version.startswith("4") and isinstance(value, dict) and "content" in value and \
-            ("contentType" in value or "encoded" in value):
-        return _typed_body(value, header_ct, f"{where}.{key}")
-    return _value_body(value, header_ct)
+    try:
+        if spec_version.startswith("4") and isinstance(value, dict) and "content" in value and \
+                ("contentType" in value or "encoded" in value):
+            return _typed_body(value, header_ct, f"{where}.{key}")
+        return _value_body(value, header_ct)
+    except orjson.JSONEncodeError as exc:  # orjson serialises at most 254 levels of nesting
+        raise InvalidPactError(f"the body cannot be served as JSON: {exc} (is it nested more "
+                               "than 254 levels deep?)", f"{where}.{key}") from exc
 
 
 def _value_body(value: Any, header_ct: str | None) -> Body:
