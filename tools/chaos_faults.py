@@ -873,8 +873,8 @@ def run_malformed_pact(world: World, plan: Plan, out: Outcome) -> None:
     except pactpool.WorkerStartError as exc:
         took = time.monotonic() - start
         out.notes.append("raised WorkerStartError")
-        out.finding("a pact crashes the worker: WorkerStartError instead of InvalidPactError",
-                    f"{exc} (pact: {_excerpt(data)})")
+        out.problems.append("a pact crashed the worker: WorkerStartError instead of "
+                            f"InvalidPactError: {exc} (pact: {_excerpt(data)})")
     except pactpool.PactPoolError as exc:
         took = time.monotonic() - start
         out.notes.append(f"raised {type(exc).__name__}")
