@@ -64,3 +64,45 @@ def test_merge_refuses_a_broken_existing_file(serve, tmp_path: Path) -> None:
     with pytest.raises(pactpool.PactFileError, match="not valid JSON"):
         serve(simple_pact(A)).write_pact(tmp_path)
     assert issubclass(PactFileError, Exception)
+
+
+WRITER = """
+import sys, pactpool
+n = int(sys.argv[1])
+pact = {"consumer": {"name": "web"}, "provider": {"name": "api"},
+        "interactions": [{"description": f"interaction {n}",
+                          "request": {"method": "GET", "path": f"/item/{n}"},
+                          "response": {"status": 200}}],
+        "metadata": {"pactSpecification": {"version": "3.0.0"}}}
+with pactpool.MockServer(pact) as server:
+    print("ready", flush=True)
+    sys.stdin.readline()  # start writing together
+    server.write_pact(sys.argv[2])
+print("written", flush=True)
+"""
+
+
+def test_eight_processes_writing_one_pact_file_lose_nothing(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(n), str(tmp_path)],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+               for n in range(8)]
+    try:
+        for writer in writers:
+            assert writer.stdout is not None and writer.stdout.readline() == "ready\n"
+        for writer in writers:  # release them all at once
+            assert writer.stdin is not None
+            writer.stdin.write("go\n")
+            writer.stdin.flush()
+        outputs = [writer.communicate(timeout=60)[0] for writer in writers]
+    finally:
+        for writer in writers:
+            if writer.poll() is None:
+                writer.kill()
+    assert all(out.strip() == "written" for out in outputs)
+    document = read(str(tmp_path / "web-api.json"))
+    descriptions = sorted(i["description"] for i in document["interactions"])
+    assert descriptions == [f"interaction {n}" for n in range(8)]  # each exactly once
+    assert document["metadata"]["pactSpecification"]["version"] == "3.0.0"
