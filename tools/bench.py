@@ -39,6 +39,7 @@ import math
 import os
 import platform
 import re
+import resource
 import shutil
 import socket
 import statistics
@@ -293,6 +294,10 @@ class Side:
     def before_create(self) -> None:
         """Bring the side to its steady state before a timed create."""
 
+    def cpu_seconds(self, port: int) -> float:
+        """CPU time used so far by whatever serves `port`."""
+        raise NotImplementedError
+
     @contextlib.contextmanager
     def server(self, prepared: Any) -> Iterator[int]:
         port = self.create(prepared)
@@ -327,6 +332,10 @@ class PactpoolSide(Side):
     def before_create(self) -> None:
         controller().wait_for_pool()  # a create from a full warm pool: the steady state
 
+    def cpu_seconds(self, port: int) -> float:
+        fields = Path(f"/proc/{worker_pid(port)}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
 
 class ReferenceSide(Side):
     name = "reference"
@@ -357,6 +366,10 @@ class ReferenceSide(Side):
 
     def memory(self, port: int) -> dict[str, int]:
         return memory_kb("self")  # the reference serves inside the test process
+
+    def cpu_seconds(self, port: int) -> float:
+        usage = resource.getrusage(resource.RUSAGE_SELF)  # all threads: its tokio workers
+        return usage.ru_utime + usage.ru_stime
 
     def close(self) -> None:
         for handle in self.handles.values():
@@ -529,6 +542,8 @@ class Bench:
         rates: dict[str, list[float]] = {}
         p99s: dict[str, list[float]] = {}
         bad: dict[str, int] = {}
+        cores: dict[str, list[float]] = {}
+        per_cpu: dict[str, list[float]] = {}
         headers = [JSON_HEADER] if post else []
         for _, side in self.alternate(rounds):
             with side.server(side.prepare(path)) as port:
@@ -540,12 +555,16 @@ class Bench:
                 if warm.bad:
                     raise RuntimeError(f"{side.name}: {warm.bad} of the warm-up requests did "
                                        f"not get the expected status; the fixture is not served")
+                cpu_before, started = side.cpu_seconds(port), time.perf_counter()
                 if self.wrk:
                     load = wrk_load(port, url_path, seconds, self.bodies["lua"] if post else None)
                 else:
                     load = client_load(port, url_path, seconds=seconds, method=method,
                                        headers=headers, body_file=body,
                                        expect=201 if post else 200)
+                cpu = (side.cpu_seconds(port) - cpu_before) / (time.perf_counter() - started)
+                cores.setdefault(side.name, []).append(cpu)
+                per_cpu.setdefault(side.name, []).append(load.rps / cpu if cpu else 0.0)
             rates.setdefault(side.name, []).append(load.rps)
             p99s.setdefault(side.name, []).append(load.p99_ms)
             bad[side.name] = bad.get(side.name, 0) + load.bad
@@ -556,7 +575,11 @@ class Bench:
             if number:
                 row.notes.append(f"{name}: {number} responses with an unexpected status or "
                                  f"socket errors")
+        row.notes.append("server CPU while loaded (1.00 = one core): " + ", ".join(
+            f"{name} {median(values) or 0:.2f}" for name, values in cores.items()))
         self.add(Row(key + "'", f"{label}: p99 latency", "ms", "lower"), p99s)
+        self.add(Row(key + "*", f"{label}: requests per CPU-second", "req/cpu-s", "higher"),
+                 per_cpu)
 
     def row_get(self) -> None:
         self._load_row("3", "GET, exact path + query", ONE, GET_PATH, post=False,
@@ -723,6 +746,7 @@ class Bench:
         clean_all: dict[str, list[float]] = {}
         memory_per: dict[str, list[float]] = {}
         notes: list[str] = []
+        stuck: list[str] = []
         for _, side in self.alternate(rounds):
             prepared = side.prepare(ONE)
             side.before_create()
@@ -756,14 +780,15 @@ class Bench:
                 clean_all.setdefault(side.name, []).append(time.perf_counter() - start)
             still = [p for p in ports if not wait_refused(p, 0.5)]
             if still:
-                notes.append(f"{side.name}: {len(still)} ports still accepted after clean-all")
+                stuck.append(f"{side.name}: {len(still)} ports still accepted after clean-all")
         row = self.add(Row("9a", f"create {count} servers until all accept ({threads} threads)",
                            "s", "lower", "<= 1 s", value_at_most(1.0)), create_all)
         row = self.add(Row("9b", f"clean all {count} ({threads} threads)", "s", "lower",
                            "<= 1 s", value_at_most(1.0)), clean_all)
         row = self.add(Row("9c", "memory per idle server (pactpool: worker PSS)", "MB", "lower",
                            "<= 6 MB", value_at_most(6.0)), memory_per)
-        row.notes.extend(notes)
+        row.notes.extend(notes[-len(self.sides):])  # the last round's
+        row.notes.extend(stuck)
 
     # -- design extras -------------------------------------------------------------------
 

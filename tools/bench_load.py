@@ -18,8 +18,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -186,6 +188,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=300.0,
                         help="hard bound of a --count run, in seconds")
     parser.add_argument("--raw", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)  # a child's result file
     return parser.parse_args(argv)
 
 
@@ -195,23 +198,28 @@ def main(argv: list[str] | None = None) -> None:
     body = Path(args.body_file).read_bytes() if args.body_file else b""
     request = build_request(args.method, args.path, headers, body)
     if args.processes > 1:
-        children = []
         per = [args.connections // args.processes + (i < args.connections % args.processes)
                for i in range(args.processes)]
         counts = ([args.count // args.processes + (i < args.count % args.processes)
                    for i in range(args.processes)] if args.count is not None else None)
-        for i in range(args.processes):
-            child = [sys.executable, __file__, "--port", str(args.port), "--method", args.method,
-                     "--path", args.path, "--connections", str(per[i]), "--raw",
-                     "--timeout", str(args.timeout)]
-            for h in args.header:
-                child += ["--header", h]
-            if args.body_file:
-                child += ["--body-file", args.body_file]
-            child += (["--seconds", str(args.seconds)] if counts is None
-                      else ["--count", str(counts[i])])
-            children.append(subprocess.Popen(child, stdout=subprocess.PIPE))
-        parts = [json.loads(child.communicate()[0]) for child in children]
+        with tempfile.TemporaryDirectory(prefix="bench-load-") as folder:
+            children = []
+            outs = [os.path.join(folder, f"{i}.json") for i in range(args.processes)]
+            for i in range(args.processes):
+                argv = [sys.executable, __file__, "--port", str(args.port), "--method",
+                        args.method, "--path", args.path, "--connections", str(per[i]),
+                        "--raw", "--out", outs[i], "--timeout", str(args.timeout)]
+                for h in args.header:
+                    argv += ["--header", h]
+                if args.body_file:
+                    argv += ["--body-file", args.body_file]
+                argv += (["--seconds", str(args.seconds)] if counts is None
+                         else ["--count", str(counts[i])])
+                children.append(subprocess.Popen(argv))
+            for child in children:
+                if child.wait() != 0:
+                    raise SystemExit(f"a load process failed (exit status {child.returncode})")
+            parts = [json.loads(Path(out).read_text()) for out in outs]
     else:
         try:
             import uvloop
@@ -222,6 +230,9 @@ def main(argv: list[str] | None = None) -> None:
         parts = [asyncio.run(run_one_process(request, args.port, args.connections,
                                              seconds=args.seconds, count=args.count,
                                              timeout=args.timeout))]
+    if args.out:  # a child: a file, not a pipe that another child's wait could fill
+        Path(args.out).write_text(json.dumps(parts[0]))
+        return
     print(json.dumps(parts[0] if args.raw else summarise(parts)))
 
 
@@ -238,7 +249,10 @@ def run(port: int, *, method: str = "GET", path: str = "/", headers: list[str] |
     if body_file:
         command += ["--body-file", body_file]
     command += ["--seconds", str(seconds)] if seconds is not None else ["--count", str(count)]
-    done = subprocess.run(command, capture_output=True, timeout=timeout + 30, check=True)
+    done = subprocess.run(command, capture_output=True, timeout=timeout + 30)
+    if done.returncode != 0:
+        raise RuntimeError(f"the load client failed (exit status {done.returncode}): "
+                           f"{done.stderr.decode(errors='replace')[-2000:]}")
     result: dict[str, Any] = json.loads(done.stdout)
     return result
 
