@@ -17,6 +17,7 @@ from pactpool_worker import protocol
 
 HELLO_ID = 0
 PRUNE_INTERVAL = 1.0  # seconds between checks that the idle workers are still alive
+REFILL_DELAY = 0.02  # seconds a refill waits after a take, while idle workers remain
 
 
 class WarmPool:
@@ -32,6 +33,7 @@ class WarmPool:
         self._cond = threading.Condition()
         self._closed = False
         self._thread: threading.Thread | None = None
+        self._last_take = 0.0
         self.failures = 0
 
     def take(self) -> Any | None:
@@ -40,6 +42,7 @@ class WarmPool:
             self._start_thread()
             while self._idle:
                 worker = self._idle.popleft()
+                self._last_take = time.monotonic()
                 self._cond.notify_all()
                 if _still_idle(worker):
                     return worker
@@ -93,6 +96,11 @@ class WarmPool:
                 while len(self._idle) >= self.size and not self._closed:
                     self._cond.wait(PRUNE_INTERVAL)
                     self._prune()
+                # Let the create that took a worker finish first: a fork started now would
+                # compete with it for the CPU and the GIL. An empty pool refills at once.
+                while self._idle and not self._closed and \
+                        (wait := self._last_take + REFILL_DELAY - time.monotonic()) > 0:
+                    self._cond.wait(wait)
                 if self._closed:
                     return
             worker = self._start_one()

@@ -23,7 +23,7 @@ from pactpool_worker.mock import MockOptions, MockService
 from pactpool_worker.pact import load_pact
 from pactpool_worker.pact_file import write_pact
 from pactpool_worker.rehearsal import rehearse
-from pactpool_worker.server import Limits, start_server
+from pactpool_worker.server import HttpRequest, HttpResponse, Limits, start_server
 from pactpool_worker.tls import server_tls_context
 
 WORKER_VERSION = "0.1.0"
@@ -48,8 +48,12 @@ def run(conn: Any, settings: dict[str, Any]) -> None:
 def _serve(conn: Any, settings: dict[str, Any]) -> int:
     spare = _prebind(settings.get("prebind_host"))
     loop = _new_loop()
+    asyncio.set_event_loop(loop)
+    slot = ServiceSlot()
+    early: asyncio.AbstractServer | None = None
     if spare is not None:  # a pool worker: idle time is free, a create's time is not
         rehearse(loop)
+        early = loop.run_until_complete(start_server(spare, slot.handle, on_reject=slot.reject))
     # Hello (id 0): set up and waiting. A pool keeps workers in this state until a create.
     conn.send_bytes(protocol.encode_result(0, {"idle": True, "pid": os.getpid()}))
     try:
@@ -67,7 +71,14 @@ def _serve(conn: Any, settings: dict[str, Any]) -> int:
     try:
         pact = load_pact(pact_text)
         tls = server_tls_context(args.get("tls"))
-        sock = _listener(spare, str(args.get("host", "127.0.0.1")), int(args.get("port", 0)))
+        limits = Limits(**args.get("limits", {}))
+        wanted = (str(args.get("host", "127.0.0.1")), int(args.get("port", 0)))
+        if spare is not None and early is not None and \
+                not _early_fits(spare, wanted, tls, limits):
+            early.close()  # another address, TLS or other limits: serve a fresh socket
+            spare.close()
+            early = None
+        sock = spare if spare is not None and early is not None else bind_listener(*wanted)
         host, port = bound_address(sock)
         url = base_url(host, port)
         if tls is not None:
@@ -80,8 +91,11 @@ def _serve(conn: Any, settings: dict[str, Any]) -> int:
     log.log("info", f"serving pact {pact.consumer} -> {pact.provider} "
                     f"({len(pact.interactions)} interactions, spec {pact.spec_version}) "
                     f"on {host}:{port}")
-    limits = Limits(**args.get("limits", {}))
-    return _event_loop(conn, loop, frame["id"], sock, service, limits=limits, tls=tls,
+    slot.service = service
+    if early is None:
+        loop.run_until_complete(start_server(sock, slot.handle, limits=limits, ssl=tls,
+                                             on_reject=slot.reject))
+    return _event_loop(conn, loop, frame["id"], service,
                        ready={"host": host, "port": port, "pid": os.getpid(),
                               "scheme": "https" if tls else "http"})
 
@@ -96,13 +110,28 @@ def _prebind(host: Any) -> socket.socket | None:
         return None  # binding on demand still works, and reports its own error
 
 
-def _listener(spare: socket.socket | None, host: str, port: int) -> socket.socket:
-    """The pre-bound socket when it is what was asked for, else a fresh bind."""
-    if spare is not None:
-        if port == 0 and host == spare.getsockname()[0]:
-            return spare
-        spare.close()
-    return bind_listener(host, port)
+def _early_fits(spare: socket.socket, wanted: tuple[str, int], tls: ssl.SSLContext | None,
+                limits: Limits) -> bool:
+    """Can the socket a pool worker already serves be this server's? (port 0, plain HTTP)"""
+    host, port = wanted
+    return port == 0 and host == spare.getsockname()[0] and tls is None and limits == Limits()
+
+
+class ServiceSlot:
+    """The listener's handler, served before the pact arrives (by pool workers) and after."""
+
+    def __init__(self) -> None:
+        self.service: MockService | None = None
+
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        if self.service is None:  # nobody knows this port yet; answer sanely all the same
+            return HttpResponse(503, [("Content-Type", "application/json; charset=utf-8")],
+                                b'{"error": "this mock server has no pact loaded yet"}')
+        return self.service.handle(request)
+
+    def reject(self, status: int, message: str, client: tuple[str, int] | None) -> None:
+        if self.service is not None:
+            self.service.reject(status, message, client)
 
 
 def _new_loop() -> asyncio.AbstractEventLoop:
@@ -116,12 +145,9 @@ def _new_loop() -> asyncio.AbstractEventLoop:
 
 
 def _event_loop(conn: Any, loop: asyncio.AbstractEventLoop, load_id: int,
-                sock: socket.socket, service: MockService, *,
-                limits: Limits, tls: ssl.SSLContext | None, ready: dict[str, Any]) -> int:
-    asyncio.set_event_loop(loop)
+                service: MockService, *, ready: dict[str, Any]) -> int:
+    """Report ready (the listener already serves), then answer HTTP and the pipe until told."""
     queries = QueryHandler(conn, service, loop)
-    loop.run_until_complete(start_server(sock, service.handle, limits=limits, ssl=tls,
-                                         on_reject=service.reject))
     conn.send_bytes(protocol.encode_result(load_id, ready))
     loop.add_reader(conn.fileno(), queries.on_readable)
     loop.run_forever()
