@@ -11,6 +11,8 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import socket
+import struct
 import threading
 import time
 import weakref
@@ -55,6 +57,8 @@ class Worker:
     certificate: ServerCertificate | None = None
     pid: int = 0
     exit_status: int | None = None
+    out_of_step: bool = False
+    """A frame was cut off by a deadline: the pipe can no longer be read in step."""
     lock: threading.Lock = field(default_factory=threading.Lock)
     ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -257,12 +261,21 @@ class Controller:
         try:
             if not worker.alive:
                 raise self._died(worker)
+            if worker.out_of_step:
+                raise WorkerTimeoutError(
+                    f"mock server on port {worker.port} (pid {worker.pid}) stopped answering "
+                    "half-way through a reply earlier; cleanup_mock_server will stop it")
             frame_id = next(worker.ids)
             try:
+                pipe_deadline(worker.conn, timeout)
                 worker.conn.send_bytes(protocol.encode_request(
                     frame_id, op, args, attachment=attachment is not None))
                 if attachment is not None:
                     worker.conn.send_bytes(attachment)
+            except BlockingIOError:
+                worker.out_of_step = True
+                raise WorkerTimeoutError(f"mock server on port {worker.port} (pid {worker.pid}) "
+                                         f"did not take '{op}' within {timeout:g}s") from None
             except OSError:
                 self._note_death(worker)
                 raise self._died(worker) from None
@@ -275,7 +288,14 @@ class Controller:
                 ready = wait_for([worker.conn, worker.process.sentinel], remaining)
                 if worker.conn in ready or (ready and worker.conn.poll(0)):
                     try:
+                        # A reply cut off half-way must not block us: the read has a deadline.
+                        pipe_deadline(worker.conn, max(deadline - time.monotonic(), 0.001))
                         data = worker.conn.recv_bytes()
+                    except BlockingIOError:
+                        worker.out_of_step = True
+                        raise WorkerTimeoutError(
+                            f"mock server on port {worker.port} (pid {worker.pid}) sent only "
+                            f"part of its answer to '{op}' within {timeout:g}s") from None
                     except (EOFError, OSError):
                         self._note_death(worker)
                         raise self._died(worker) from None
@@ -314,6 +334,22 @@ class Controller:
         worker.conn.close()
         with contextlib.suppress(ValueError):
             worker.process.close()
+
+
+def pipe_deadline(conn: Any, seconds: float) -> None:
+    """Bound each read and write on a worker's pipe (a socket pair) by `seconds`.
+
+    Past it the system call fails with EAGAIN (`BlockingIOError`) instead of blocking, so a
+    worker that stops half-way through a frame cannot hang its caller.
+    """
+    whole = int(seconds)
+    timeval = struct.pack("ll", whole, max(1, int((seconds - whole) * 1_000_000)))
+    with socket.socket(fileno=conn.fileno()) as sock:
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, timeval)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, timeval)
+        finally:
+            sock.detach()  # the descriptor stays the connection's
 
 
 _LIVE_CONTROLLERS: weakref.WeakSet[Controller] = weakref.WeakSet()

@@ -150,6 +150,9 @@ def _event_loop(conn: Any, loop: asyncio.AbstractEventLoop, load_id: int,
     queries = QueryHandler(conn, service, loop)
     conn.send_bytes(protocol.encode_result(load_id, ready))
     loop.add_reader(conn.fileno(), queries.on_readable)
+    # The loop made the pipe non-blocking; replies are written whole (the controller reads
+    # them while it waits), so a reply larger than the socket buffer must block, not fail.
+    os.set_blocking(conn.fileno(), True)
     loop.run_forever()
     return queries.exit_code
 

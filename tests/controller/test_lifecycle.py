@@ -275,3 +275,17 @@ def test_data_after_connection_close_is_neither_answered_nor_recorded(serve) -> 
     status = pactpool.api.controller().call(server.port, "status")
     assert (status["requests"], status["problems"]) == (1, 0)
     assert server.matched
+
+
+def test_large_replies_cross_the_pipe_whole(serve) -> None:
+    body_pact = interaction("post", "POST", "/p", body={"name": "x"},
+                            headers={"Content-Type": "application/json"})
+    server = serve(simple_pact(body_pact))
+    with httpx.Client() as client:
+        for n in range(1500):  # each mismatch record is ~300 bytes: ~450 KB of reply
+            client.post(server.url + "/p", json={"name": "y" * 100, "n": n})
+    text = pactpool.mock_server_mismatches(server.port) or ""
+    assert len(text) > 300_000
+    assert len(orjson.loads(text)) == 1500
+    assert server.matched is False  # and the pipe is still in step afterwards
+    assert len(pactpool.mock_server_logs(server.port)) > 0
