@@ -27,13 +27,17 @@ def _remember_forking_pid() -> None:
 
 os.register_at_fork(before=_remember_forking_pid)
 
+# Found once, at import (in the forkserver): `find_library` runs `ldconfig` in a subprocess,
+# which would cost every worker start a couple of milliseconds.
+_LIBC = (ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+         if sys.platform.startswith("linux") else None)
+
 
 def arm_parent_death_signal() -> bool:
     """Ask for SIGKILL when the parent dies; exit now if it already has. True when armed."""
     armed = False
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        armed = int(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)) == 0
+    if _LIBC is not None:
+        armed = int(_LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)) == 0
     if _forking_pid is not None and os.getppid() != _forking_pid:
         os._exit(70)  # the parent died between fork and prctl: nobody will reap or ask us
     return armed

@@ -20,6 +20,8 @@ class Logbook:
         self._threshold = LEVELS[level]
         self._lines: deque[str] = deque(maxlen=capacity)
         self.dropped = 0
+        self._stamp_second = -1
+        self._stamp_text = ""
 
     def enabled(self, level: str) -> bool:
         """Cheap check, so the request path formats nothing it will not keep."""
@@ -30,8 +32,15 @@ class Logbook:
             return
         if len(self._lines) == self._lines.maxlen:
             self.dropped += 1
-        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
-        self._lines.append(f"{stamp} {level.upper():5} {message}")
+        self._lines.append(f"{self._stamp()} {level.upper():5} {message}")
+
+    def _stamp(self) -> str:
+        """The time to the second, formatted once per second (the request path logs a lot)."""
+        now = int(time.time())
+        if now != self._stamp_second:
+            self._stamp_second = now
+            self._stamp_text = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now))
+        return self._stamp_text
 
     def text(self) -> str:
         """All kept lines, oldest first, one per line."""

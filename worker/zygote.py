@@ -8,6 +8,7 @@ forkserver imports this module; the controller never does.
 
 from __future__ import annotations
 
+import encodings.idna  # the first getaddrinfo() imports it: do that once, here
 import gc
 
 import pactpool_worker.launch
@@ -18,7 +19,7 @@ try:
 except ImportError:  # optional: the stdlib loop serves too
     uvloop = None  # type: ignore[assignment]
 
-PRELOADED = (pactpool_worker.main, pactpool_worker.launch, uvloop)
+PRELOADED = (pactpool_worker.main, pactpool_worker.launch, uvloop, encodings.idna)
 
 gc.collect()
 gc.freeze()
