@@ -198,3 +198,43 @@ def _times_out(ctl: Any, port: int) -> bool:
 def _ignore_errors(action: Any) -> None:
     with contextlib.suppress(httpx.HTTPError):
         action()
+
+
+RUST_IN_THE_HARNESS = """
+import threading, httpx, pactpool
+from pact_ffi.ffi import ffi, lib
+
+handle = lib.pactffi_new_pact(b"rust-consumer", b"rust-provider")
+interaction = lib.pactffi_new_interaction(handle, b"ping")
+lib.pactffi_with_request(interaction, b"GET", b"/ping")
+lib.pactffi_response_status(interaction, 200)
+rust_port = lib.pactffi_create_mock_server_for_transport(handle, b"127.0.0.1", 0, b"http",
+                                                         ffi.NULL)
+assert rust_port > 0, rust_port
+assert httpx.get(f"http://127.0.0.1:{rust_port}/ping").status_code == 200
+PACT = {"consumer": {"name": "c"}, "provider": {"name": "p"}, "interactions": [
+    {"description": "ping", "request": {"method": "GET", "path": "/ping"},
+     "response": {"status": 200}}]}
+results = []
+
+def create_some():
+    for _ in range(5):
+        with pactpool.MockServer(PACT) as server:
+            results.append(httpx.get(server.url + "/ping").status_code == 200 and server.matched)
+
+threads = [threading.Thread(target=create_some) for _ in range(3)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join(timeout=60)
+lib.pactffi_cleanup_mock_server(rust_port)
+print("ok" if results == [True] * 15 else f"bad {results}", flush=True)
+"""
+
+
+def test_a_threaded_native_library_in_the_harness_does_not_deadlock_creates() -> None:
+    pytest.importorskip("pact_ffi", reason="pact-python-ffi (the Rust pact_ffi) is not installed")
+    result = subprocess.run([sys.executable, "-c", RUST_IN_THE_HARNESS], capture_output=True,
+                            text=True, timeout=90)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "ok"
