@@ -16,7 +16,7 @@ from pactpool_worker.matching.binary import match_binary
 from pactpool_worker.matching.context import Context
 from pactpool_worker.matching.form_body import match_form
 from pactpool_worker.matching.headers import header_value_mismatches
-from pactpool_worker.matching.json_body import compare_json
+from pactpool_worker.matching.json_body import Node, json_plan, match_json
 from pactpool_worker.matching.mismatches import BodyMismatch, BodyTypeMismatch, text_of
 from pactpool_worker.matching.multipart import match_multipart
 from pactpool_worker.matching.values import combine, match_string
@@ -114,8 +114,21 @@ def _match_parsed(expected: Body, actual: Body, ctx: Context, kind: str) -> list
     if failures:
         return failures
     if kind == "json":
-        return compare_json(e_value, a_value, ctx)
+        return match_json(_plan(expected, e_value, ctx), a_value)
     return compare_xml(e_value, a_value, ctx)
+
+
+def _plan(expected: Body, value: Any, ctx: Context) -> Node:
+    """The expected JSON body's compiled plan under `ctx`, kept on the body (built once)."""
+    plans: dict[Context, Node] | None = expected.parsed_cache.get("json-plans")
+    if plans is None:
+        plans = expected.parsed_cache["json-plans"] = {}
+    plan = plans.get(ctx)
+    if plan is None:
+        if len(plans) > 16:
+            plans.clear()
+        plan = plans[ctx] = json_plan(value, ctx)
+    return plan
 
 
 def _match_text(expected: Body, actual: Body, ctx: Context) -> list[BodyMismatch]:

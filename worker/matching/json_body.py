@@ -6,10 +6,20 @@ first expected value) whatever the keys; `eachKey` checks every actual key. List
 length and item by item, unless a rule covers the list: then every actual item is compared
 with the expected example (`type`, `min`/`max`, `eachValue`) or searched for
 (`arrayContains`).
+
+What depends only on the expected body and the rules is compiled once into a tree of nodes
+(`json_plan`), filled lazily as requests visit it and kept with the expected body: each node
+knows its location, its best rule list and a cheap test that accepts a scalar without any
+call. Locations of actual items that the expected body does not have (list items beyond the
+example, map entries under `values`/`eachValue`) are normalised: every index or key that no
+rule path names at that depth shares one node built at a representative location, and the
+real index or key is substituted into the path only when a mismatch is reported. Mismatch
+texts are formatted only when there is a mismatch.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pactpool_worker.matching.context import Context, Loc
@@ -29,72 +39,81 @@ from pactpool_worker.matching.values import (
     match_string,
 )
 from pactpool_worker.pact.jsonpath import format_path
-from pactpool_worker.pact.rules import KEY_FREE_KINDS, VALUES_KINDS, Rule, RuleList
+from pactpool_worker.pact.rules import (
+    KEY_FREE_KINDS,
+    SIZED_KINDS,
+    TYPE_KINDS,
+    VALUES_KINDS,
+    Rule,
+    RuleList,
+)
 
 ROOT: Loc = ("$",)
+
+Subs = tuple[tuple[int, str], ...]
+"""Fragments to put into a shared node's location when its path is printed: (position, text)."""
+
+_NO_SUBS: Subs = ()
+_ABSENT: Any = object()
+_CACHE_LIMIT = 64
+"""Per node, at most this many nodes for individually named actual keys or indexes."""
+
+# Fast tests a node offers for a scalar actual value (anything else: the node's `match`).
+_GENERAL, _EQUAL, _TYPES, _REGEX = 0, 1, 2, 3
+_NONE_TYPE = type(None)
+_SCALAR_TYPES = frozenset({str, int, float, bool, _NONE_TYPE})
+_SAME_TYPES: dict[type, frozenset[type]] = {
+    str: frozenset({str}), bool: frozenset({bool}), int: frozenset({int, float}),
+    float: frozenset({int, float}), _NONE_TYPE: frozenset({_NONE_TYPE})}
+_KIND_TYPES: dict[str, frozenset[type]] = {
+    "integer": frozenset({int}), "decimal": frozenset({float}),
+    "number": frozenset({int, float}), "null": frozenset({_NONE_TYPE})}
+_MAP_SILENT = frozenset({"type", "regex", "values", "each_key", "each_value", "array_contains"})
+"""Rule kinds `match_map_rule` always accepts."""
+_LIST_LOUD = SIZED_KINDS | {"equality", "not_empty", "null", "status_code"}
+"""Rule kinds `match_list_rule` may refuse (sizes only when not cascaded)."""
+
+
+def _never(_: str) -> None:
+    return None
 
 
 def compare_json(expected: Any, actual: Any, ctx: Context) -> list[BodyMismatch]:
     """All differences between two parsed JSON documents."""
+    return match_json(json_plan(expected, ctx), actual)
+
+
+def json_plan(expected: Any, ctx: Context) -> Node:
+    """The compiled form of an expected document under `ctx` (reusable for every request)."""
+    return _node(ROOT, expected, ctx)
+
+
+def match_json(plan: Node, actual: Any) -> list[BodyMismatch]:
+    """All differences between the planned expected document and a parsed actual one."""
     out: list[BodyMismatch] = []
-    _compare(ROOT, expected, actual, ctx, out)
+    plan.match(actual, out, _NO_SUBS)
     return out
 
 
-def _compare(loc: Loc, expected: Any, actual: Any, ctx: Context, out: list[BodyMismatch]) -> None:
+def _node(loc: Loc, expected: Any, ctx: Context) -> Node:
     if isinstance(expected, dict):
-        if isinstance(actual, dict):
-            _compare_maps(loc, expected, actual, ctx, out)
-        else:
-            out.append(_type_mismatch(loc, expected, actual))
-    elif isinstance(expected, list):
-        if isinstance(actual, list):
-            _compare_lists(loc, expected, actual, ctx, out)
-        else:
-            out.append(_type_mismatch(loc, expected, actual))
-    else:
-        _compare_values(loc, expected, actual, ctx, out)
+        return _MapNode(loc, expected, ctx)
+    if isinstance(expected, list):
+        return _ListNode(loc, expected, ctx)
+    return _ValueNode(loc, expected, ctx)
 
 
-def _type_mismatch(loc: Loc, expected: Any, actual: Any) -> BodyMismatch:
-    return BodyMismatch(format_path(loc), json_to_string(expected), json_to_string(actual),
+def _substituted(loc: Loc, subs: Subs) -> Loc:
+    fragments = list(loc)
+    for position, fragment in subs:
+        fragments[position] = fragment
+    return tuple(fragments)
+
+
+def _type_mismatch(path: str, expected: Any, actual: Any) -> BodyMismatch:
+    return BodyMismatch(path, json_to_string(expected), json_to_string(actual),
                         f"Type mismatch: Expected {shown(actual)} to be the same type as "
                         f"{shown(expected)}")
-
-
-# ---------------------------------------------------------------------------------------------
-# Maps
-
-
-def _compare_maps(loc: Loc, expected: dict[str, Any], actual: dict[str, Any], ctx: Context,
-                  out: list[BodyMismatch]) -> None:
-    if not expected and actual and not ctx.allow_unexpected:
-        out.append(BodyMismatch(format_path(loc), json_text(expected), json_text(actual),
-                                f"Expected an empty Map but received {json_text(actual)}"))
-        return
-    best = ctx.best(loc)
-    if best is None:
-        _match_keys(loc, expected, actual, ctx, direct=None, out=out)
-        _compare_entries(loc, expected, actual, ctx, out)
-        return
-    rule_list, cascaded = best
-    results: list[list[BodyMismatch]] = []
-    for rule in rule_list.rules:
-        found: list[BodyMismatch] = []
-        if not cascaded and rule.kind in VALUES_KINDS:
-            child = ctx.with_each_value(loc, rule.sub_rules) \
-                if rule.kind == "each_value" and rule.sub_rules is not None else ctx
-            _compare_values_of(loc, expected, actual, child, found)
-        else:
-            message = match_map_rule(rule, expected, actual, cascaded)
-            if message is not None:
-                found.append(BodyMismatch(format_path(loc), json_text(expected), json_text(actual),
-                                          message))
-            _match_keys(loc, expected, actual, ctx, direct=None if cascaded else rule_list,
-                        out=found)
-            _compare_entries(loc, expected, actual, ctx, found)
-        results.append(found)
-    _combine_results(rule_list, results, out)
 
 
 def _combine_results(rule_list: RuleList, results: list[list[BodyMismatch]],
@@ -106,157 +125,500 @@ def _combine_results(rule_list: RuleList, results: list[list[BodyMismatch]],
         out.extend(found)
 
 
-def _compare_values_of(loc: Loc, expected: dict[str, Any], actual: dict[str, Any],
-                       ctx: Context, out: list[BodyMismatch]) -> None:
-    """`values`/`eachValue`: each actual entry against its namesake, else the first example."""
-    if not expected:
+class Node:
+    """One place in the expected document, under one set of rules."""
+
+    __slots__ = (
+        "_path",
+        "best",
+        "ctx",
+        "etype",
+        "expected",
+        "fast",
+        "fullmatch",
+        "loc",
+        "types",
+    )
+
+    def __init__(self, loc: Loc, expected: Any, ctx: Context) -> None:
+        self.loc = loc
+        self.expected = expected
+        self.ctx = ctx
+        self.best = ctx.best(loc)
+        self.fast = _GENERAL
+        self.etype: type = _NONE_TYPE
+        self.types: frozenset[type] = frozenset()
+        self.fullmatch: Callable[[str], object] = _never
+        """The regex's `fullmatch` (for `_REGEX`)."""
+        self._path: str | None = None
+
+    def path(self, subs: Subs) -> str:
+        if subs:
+            return format_path(_substituted(self.loc, subs))
+        path = self._path
+        if path is None:
+            path = self._path = format_path(self.loc)
+        return path
+
+    def match(self, actual: Any, out: list[BodyMismatch], subs: Subs) -> None:
+        raise NotImplementedError
+
+
+def _match_child(child: Node, actual: Any, out: list[BodyMismatch], subs: Subs) -> None:
+    """A child, accepted without a call when its fast test says so (kept in step with the
+    inlined copies in the loops below)."""
+    fast = child.fast
+    if (fast == _TYPES and type(actual) in child.types) or \
+            (fast == _REGEX and type(actual) is str and child.fullmatch(actual) is not None) or \
+            (fast == _EQUAL and type(actual) is child.etype and actual == child.expected):
         return
-    first = next(iter(expected.values()))
-    for key, value in actual.items():
-        _compare((*loc, key), expected.get(key, first), value, ctx, out)
+    child.match(actual, out, subs)
 
 
-def _compare_entries(loc: Loc, expected: dict[str, Any], actual: dict[str, Any], ctx: Context,
-                     out: list[BodyMismatch]) -> None:
-    for key, value in expected.items():
-        if key in actual:
-            _compare((*loc, key), value, actual[key], ctx, out)
+class _ValueNode(Node):
+    __slots__ = ()
+
+    def __init__(self, loc: Loc, expected: Any, ctx: Context) -> None:
+        Node.__init__(self, loc, expected, ctx)
+        best = self.best
+        etype = type(expected)
+        if best is None:
+            if etype in _SCALAR_TYPES:
+                self.fast, self.etype = _EQUAL, etype
+            return
+        rules = best[0].rules
+        if len(rules) != 1:
+            return
+        rule = rules[0]
+        kind = rule.kind
+        if kind in TYPE_KINDS:
+            same = _SAME_TYPES.get(etype)
+            if same is not None:
+                self.fast, self.types = _TYPES, same
+        elif kind == "regex":
+            if rule.regex is not None:
+                self.fast, self.fullmatch = _REGEX, rule.regex.fullmatch
+        elif kind in _KIND_TYPES:
+            self.fast, self.types = _TYPES, _KIND_TYPES[kind]
+        elif kind in ("equality", "values") and etype in _SCALAR_TYPES:
+            self.fast, self.etype = _EQUAL, etype
+
+    def match(self, actual: Any, out: list[BodyMismatch], subs: Subs) -> None:
+        expected = self.expected
+        best = self.best
+        if best is None:
+            if json_equal(expected, actual):
+                return
+            messages = [f"Expected {shown(actual)} to be equal to {shown(expected)}"]
+        else:
+            rule_list, cascaded = best
+            messages = combine(rule_list,
+                               lambda rule: match_json_value(rule, expected, actual, cascaded))
+        if messages:
+            path = self.path(subs)
+            e, a = json_text(expected), json_text(actual)
+            out.extend(BodyMismatch(path, e, a, m) for m in messages)
 
 
-def _match_keys(loc: Loc, expected: dict[str, Any], actual: dict[str, Any], ctx: Context, *,
-                direct: RuleList | None, out: list[BodyMismatch]) -> None:
-    """The key sets (unless a direct values/eachKey rule frees them), then any eachKey rules."""
-    if direct is None or not direct.kinds() & KEY_FREE_KINDS:
-        expected_keys = sorted(expected)
-        actual_keys = sorted(actual)
-        if ctx.allow_unexpected:
-            missing = [k for k in expected_keys if k not in actual]
-            if missing:
-                out.append(BodyMismatch(format_path(loc), json_text(expected_keys),
-                                        json_text(actual_keys),
-                                        "Actual map is missing the following keys: "
-                                        f"{', '.join(missing)}"))
-        elif expected_keys != actual_keys:
-            out.append(BodyMismatch(format_path(loc), json_text(expected_keys),
-                                    json_text(actual_keys),
-                                    f"Expected a Map with keys [{', '.join(expected_keys)}] but "
-                                    f"received one with keys [{', '.join(actual_keys)}]"))
-    if direct is None:
-        return
-    for rule in direct.rules:
-        if rule.kind == "each_key" and rule.sub_rules is not None:
-            for key in sorted(actual):
-                for sub in rule.sub_rules.rules:
-                    message = match_string(sub, "", key, False)
-                    if message is not None:
-                        out.append(BodyMismatch(format_path((*loc, key)), "", key, message))
+class _Positions:
+    """Which keys or indexes rule paths name at one depth (those get nodes of their own)."""
+
+    __slots__ = ("fields", "indexes", "numbered", "unsure")
+
+    def __init__(self, ctx: Context, depth: int) -> None:
+        self.fields: set[str] = set()
+        self.indexes: set[int] = set()
+        self.numbered: set[int] = set()
+        """The list indexes named at this depth, as an index or as a field."""
+        self.unsure = False
+        if ctx.rules is None:
+            return
+        for rule_path, _ in ctx.rules.entries:
+            tokens = rule_path.tokens
+            if len(tokens) <= depth:
+                continue
+            kind, value = tokens[depth]
+            if kind == "field":
+                self.fields.add(value)
+            elif kind == "index":
+                try:
+                    self.indexes.add(int(value))
+                except ValueError:
+                    self.unsure = True
+        self.numbered = self.indexes | {int(f) for f in self.fields
+                                        if f.isascii() and f.isdigit() and str(int(f)) == f}
+
+    def named_key(self, key: str) -> bool:
+        if key in self.fields:
+            return True
+        if key.isdigit() and self.indexes:
+            if self.unsure:
+                return True
+            try:
+                return int(key) in self.indexes
+            except ValueError:
+                return True
+        return self.unsure and key.isdigit()
+
+    def named_index(self, index: int) -> bool:
+        return self.unsure or index in self.numbered
 
 
-# ---------------------------------------------------------------------------------------------
-# Lists
+class _MapNode(Node):
+    __slots__ = ("_entries", "_values", "key_set", "plain")
 
+    def __init__(self, loc: Loc, expected: dict[str, Any], ctx: Context) -> None:
+        Node.__init__(self, loc, expected, ctx)
+        self.key_set = frozenset(expected)
+        best = self.best
+        plain = best is None
+        if best is not None and len(best[0].rules) == 1:
+            kind = best[0].rules[0].kind
+            if best[1]:
+                plain = kind in _MAP_SILENT or kind in SIZED_KINDS
+            else:
+                plain = kind in ("type", "regex", "array_contains")
+        self.plain = plain
+        """Matched as with no rule: the keys, then each expected entry."""
+        self._entries: list[tuple[str, Node]] | None = None
+        self._values: dict[int, _KeyedChildren] = {}
 
-def _compare_lists(loc: Loc, expected: list[Any], actual: list[Any], ctx: Context,
-                   out: list[BodyMismatch]) -> None:
-    best = ctx.best(loc)
-    if best is not None:
-        rule_list, cascaded = best
+    def match(self, actual: Any, out: list[BodyMismatch], subs: Subs) -> None:
+        expected: dict[str, Any] = self.expected
+        if not isinstance(actual, dict):
+            out.append(_type_mismatch(self.path(subs), expected, actual))
+            return
+        ctx = self.ctx
+        if not expected and actual and not ctx.allow_unexpected:
+            out.append(BodyMismatch(self.path(subs), json_text(expected), json_text(actual),
+                                    f"Expected an empty Map but received {json_text(actual)}"))
+            return
+        if self.plain:
+            keys = actual.keys()
+            if not (keys >= self.key_set if ctx.allow_unexpected else keys == self.key_set):
+                self._match_keys(actual, None, out, subs)
+            entries = self._entries
+            if entries is None:
+                entries = self._build_entries()
+            get = actual.get
+            for key, child in entries:  # _match_entries, inlined
+                value = get(key, _ABSENT)
+                if value is _ABSENT:
+                    continue
+                fast = child.fast  # _match_child, inlined
+                if (fast == _TYPES and type(value) in child.types) or \
+                        (fast == _REGEX and type(value) is str and
+                         child.fullmatch(value) is not None) or \
+                        (fast == _EQUAL and type(value) is child.etype and
+                         value == child.expected):
+                    continue
+                child.match(value, out, subs)
+            return
+        assert self.best is not None
+        rule_list, cascaded = self.best
         results: list[list[BodyMismatch]] = []
-        for rule in rule_list.rules:
+        for number, rule in enumerate(rule_list.rules):
             found: list[BodyMismatch] = []
-            _list_rule(loc, (rule, cascaded), (expected, actual), ctx, found)
+            if not cascaded and rule.kind in VALUES_KINDS:
+                self._match_values(number, rule, actual, found, subs)
+            else:
+                message = match_map_rule(rule, expected, actual, cascaded)
+                if message is not None:
+                    found.append(BodyMismatch(self.path(subs), json_text(expected),
+                                              json_text(actual), message))
+                self._match_keys(actual, None if cascaded else rule_list, found, subs)
+                self._match_entries(actual, found, subs)
             results.append(found)
         _combine_results(rule_list, results, out)
-        return
-    if not expected and actual:
-        out.append(BodyMismatch(format_path(loc), json_text(expected), json_text(actual),
-                                f"Expected an empty List but received {json_text(actual)}"))
-        return
-    path = format_path(loc)
-    for index, value in enumerate(expected):
-        if index < len(actual):
-            _compare((*loc, str(index)), value, actual[index], ctx, out)
-        elif not ctx.defined((*loc, str(index))):
-            out.append(BodyMismatch(path, json_text(expected), json_text(actual),
-                                    f"Expected {json_to_string(value)} but was missing"))
-    if len(expected) != len(actual):
-        out.append(BodyMismatch(path, json_text(expected), json_text(actual),
-                                f"Expected a List with {len(expected)} elements but received "
-                                f"{len(actual)} elements"))
 
+    def _match_entries(self, actual: dict[str, Any], out: list[BodyMismatch],
+                       subs: Subs) -> None:
+        entries = self._entries
+        if entries is None:
+            entries = self._build_entries()
+        get = actual.get
+        for key, child in entries:
+            value = get(key, _ABSENT)
+            if value is _ABSENT:
+                continue
+            fast = child.fast  # _match_child, inlined
+            if (fast == _TYPES and type(value) in child.types) or \
+                    (fast == _REGEX and type(value) is str and
+                     child.fullmatch(value) is not None) or \
+                    (fast == _EQUAL and type(value) is child.etype and value == child.expected):
+                continue
+            child.match(value, out, subs)
 
-def _list_rule(loc: Loc, best: tuple[Rule, bool], lists: tuple[list[Any], list[Any]],
-               ctx: Context, out: list[BodyMismatch]) -> None:
-    """One rule covering a list: the list as a whole, then its items."""
-    rule, cascaded = best
-    expected, actual = lists
-    if rule.kind == "array_contains":
-        if expected:
-            _array_contains(loc, rule, (expected, actual), ctx, out)
-        return
-    if rule.kind == "each_value" and rule.sub_rules is not None:
-        if not cascaded and expected:
-            _list_contents(loc, expected, actual, ctx.with_each_value(loc, rule.sub_rules), out)
-        return
-    message = match_list_rule(rule, expected, actual, cascaded)
-    if message is not None:
-        out.append(BodyMismatch(format_path(loc), json_text(expected), json_text(actual),
-                                message))
-    if expected:
-        _list_contents(loc, expected, actual, ctx, out)
+    def _build_entries(self) -> list[tuple[str, Node]]:
+        entries = self._entries = [(key, _node((*self.loc, key), value, self.ctx))
+                                   for key, value in self.expected.items()]
+        return entries
 
-
-def _list_contents(loc: Loc, expected: list[Any], actual: list[Any], ctx: Context,
-                   out: list[BodyMismatch]) -> None:
-    """With a rule on the list, every actual item is compared with the first expected one."""
-    template = list(expected)
-    if len(actual) > len(expected):
-        template.extend([expected[0]] * (len(actual) - len(expected)))
-    for index, value in enumerate(template):
-        item = (*loc, str(index))
-        if index < len(actual):
-            _compare(item, value, actual[index], ctx, out)
-        elif not ctx.defined(item):
-            out.append(BodyMismatch(format_path(loc), json_text(expected), json_text(actual),
-                                    f"Expected {json_text(value)} ({index}) but was missing"))
-
-
-def _array_contains(loc: Loc, rule: Rule, lists: tuple[list[Any], list[Any]], ctx: Context,
-                    out: list[BodyMismatch]) -> None:
-    """Each variant (an expected item with its own rules) must match at least one actual item."""
-    expected, actual = lists
-    path = format_path(loc)
-    variants = [(v.index, ctx.with_rules(v.rules)) for v in rule.variants] or \
-        [(i, ctx.with_rules(None)) for i in range(len(expected))]
-    for index, variant_ctx in variants:
-        if index >= len(expected):
-            out.append(BodyMismatch(path, for_mismatch(expected), for_mismatch(actual),
-                                    f"ArrayContains: variant {index} is missing from the "
-                                    f"expected list, which has {len(expected)} items"))
-            continue
-        example = expected[index]
-        if not any(not compare_json(example, item, variant_ctx) for item in actual):
-            out.append(BodyMismatch(path, json_text(example), for_mismatch(actual),
-                                    f"Variant at index {index} ({json_text(example)}) was not "
-                                    "found in the actual list"))
-
-
-# ---------------------------------------------------------------------------------------------
-# Values
-
-
-def _compare_values(loc: Loc, expected: Any, actual: Any, ctx: Context,
-                    out: list[BodyMismatch]) -> None:
-    best = ctx.best(loc)
-    if best is None:
-        if json_equal(expected, actual):
+    def _match_keys(self, actual: dict[str, Any], direct: RuleList | None,
+                    out: list[BodyMismatch], subs: Subs) -> None:
+        """The key sets (unless a direct values/eachKey rule frees them), then any eachKey rules."""
+        expected = self.expected
+        if direct is None or not direct.kinds() & KEY_FREE_KINDS:
+            expected_keys = sorted(expected)
+            actual_keys = sorted(actual)
+            if self.ctx.allow_unexpected:
+                missing = [k for k in expected_keys if k not in actual]
+                if missing:
+                    out.append(BodyMismatch(self.path(subs), json_text(expected_keys),
+                                            json_text(actual_keys),
+                                            "Actual map is missing the following keys: "
+                                            f"{', '.join(missing)}"))
+            elif expected_keys != actual_keys:
+                out.append(BodyMismatch(self.path(subs), json_text(expected_keys),
+                                        json_text(actual_keys),
+                                        f"Expected a Map with keys [{', '.join(expected_keys)}] "
+                                        f"but received one with keys [{', '.join(actual_keys)}]"))
+        if direct is None:
             return
-        messages = [f"Expected {shown(actual)} to be equal to {shown(expected)}"]
-    else:
-        rule_list, cascaded = best
-        messages = combine(rule_list,
-                           lambda rule: match_json_value(rule, expected, actual, cascaded))
-    if messages:
-        path = format_path(loc)
-        e, a = json_text(expected), json_text(actual)
-        out.extend(BodyMismatch(path, e, a, m) for m in messages)
+        for rule in direct.rules:
+            if rule.kind == "each_key" and rule.sub_rules is not None:
+                for key in sorted(actual):
+                    for sub in rule.sub_rules.rules:
+                        message = match_string(sub, "", key, False)
+                        if message is not None:
+                            path = format_path(_substituted((*self.loc, key), subs))
+                            out.append(BodyMismatch(path, "", key, message))
+
+    def _match_values(self, number: int, rule: Rule, actual: dict[str, Any],
+                      out: list[BodyMismatch], subs: Subs) -> None:
+        """`values`/`eachValue`: each actual entry against its namesake, else the first example."""
+        expected = self.expected
+        if not expected:
+            return
+        children = self._values.get(number)
+        if children is None:
+            ctx = self.ctx.with_each_value(self.loc, rule.sub_rules) \
+                if rule.kind == "each_value" and rule.sub_rules is not None else self.ctx
+            children = self._values[number] = _KeyedChildren(self.loc, expected, ctx)
+        depth = len(self.loc)
+        for key, value in actual.items():
+            child, shared = children.child(key)
+            _match_child(child, value, out, (*subs, (depth, key)) if shared else subs)
+
+
+class _KeyedChildren:
+    """The nodes for actual entries of a map under `values`/`eachValue`, by key."""
+
+    __slots__ = ("ctx", "expected", "first", "loc", "named", "positions", "shared")
+
+    def __init__(self, loc: Loc, expected: dict[str, Any], ctx: Context) -> None:
+        self.loc = loc
+        self.expected = expected
+        self.first = next(iter(expected.values()))
+        self.ctx = ctx
+        self.positions = _Positions(ctx, len(loc))
+        self.named: dict[str, Node] = {}
+        self.shared: dict[bool, Node] = {}
+
+    def child(self, key: str) -> tuple[Node, bool]:
+        """The node for `key`, and whether it is shared (its path needs the key put in)."""
+        node = self.named.get(key)
+        if node is not None:
+            return node, False
+        if key in self.expected or self.positions.named_key(key):
+            node = _node((*self.loc, key), self.expected.get(key, self.first), self.ctx)
+            if len(self.named) < _CACHE_LIMIT + len(self.expected):
+                self.named[key] = node
+            return node, False
+        digits = key.isdigit()
+        node = self.shared.get(digits)
+        if node is None:
+            node = self.shared[digits] = _node((*self.loc, self._stand_in(digits)), self.first,
+                                               self.ctx)
+        return node, True
+
+    def _stand_in(self, digits: bool) -> str:
+        """A key of the same kind (all digits or not) that no rule path names here."""
+        n = 0
+        while True:
+            key = str(10**9 + n) if digits else "\x00" * (n + 1)
+            if not self.positions.named_key(key):
+                return key
+            n += 1
+
+
+class _ListNode(Node):
+    __slots__ = ("_each", "_items", "_variants", "silent", "single")
+
+    def __init__(self, loc: Loc, expected: list[Any], ctx: Context) -> None:
+        Node.__init__(self, loc, expected, ctx)
+        best = self.best
+        rule = best[0].rules[0] if best is not None and len(best[0].rules) == 1 else None
+        self.single = rule is not None and rule.kind not in ("array_contains", "each_value")
+        """One rule that compares the items with the example (`_list_rule`, inlined)."""
+        self.silent = rule is not None and (
+            rule.kind not in _LIST_LOUD or (best is not None and best[1] and
+                                            rule.kind in SIZED_KINDS))
+        """... and `match_list_rule` always accepts under it."""
+        self._items: _IndexedChildren | None = None
+        self._each: dict[int, _IndexedChildren] = {}
+        self._variants: dict[int, list[tuple[int, Node | None]]] = {}
+
+    def _children(self) -> _IndexedChildren:
+        items = self._items
+        if items is None:
+            items = self._items = _IndexedChildren(self.loc, self.expected, self.ctx)
+        return items
+
+    def match(self, actual: Any, out: list[BodyMismatch], subs: Subs) -> None:
+        expected: list[Any] = self.expected
+        if not isinstance(actual, list):
+            out.append(_type_mismatch(self.path(subs), expected, actual))
+            return
+        best = self.best
+        if best is not None:
+            rule_list, cascaded = best
+            rules = rule_list.rules
+            if self.single:
+                if not self.silent:
+                    message = match_list_rule(rules[0], expected, actual, cascaded)
+                    if message is not None:
+                        out.append(BodyMismatch(self.path(subs), json_text(expected),
+                                                json_text(actual), message))
+                if expected:
+                    self._contents(self._items or self._children(), actual, out, subs)
+                return
+            if len(rules) == 1:
+                self._list_rule(0, rules[0], actual, out, subs, cascaded=cascaded)
+                return
+            results: list[list[BodyMismatch]] = []
+            for number, rule in enumerate(rules):
+                found: list[BodyMismatch] = []
+                self._list_rule(number, rule, actual, found, subs, cascaded=cascaded)
+                results.append(found)
+            _combine_results(rule_list, results, out)
+            return
+        if not expected and actual:
+            out.append(BodyMismatch(self.path(subs), json_text(expected), json_text(actual),
+                                    f"Expected an empty List but received {json_text(actual)}"))
+            return
+        items = self._children().items
+        size = len(actual)
+        for index, child in enumerate(items):
+            if index < size:
+                _match_child(child, actual[index], out, subs)
+            elif not self.ctx.defined((*self.loc, str(index))):
+                out.append(BodyMismatch(self.path(subs), json_text(expected), json_text(actual),
+                                        f"Expected {json_to_string(child.expected)} but was "
+                                        "missing"))
+        if len(expected) != size:
+            out.append(BodyMismatch(self.path(subs), json_text(expected), json_text(actual),
+                                    f"Expected a List with {len(expected)} elements but received "
+                                    f"{size} elements"))
+
+    def _list_rule(self, number: int, rule: Rule, actual: list[Any], out: list[BodyMismatch],
+                   subs: Subs, *, cascaded: bool) -> None:
+        """One rule covering a list: the list as a whole, then its items."""
+        expected = self.expected
+        kind = rule.kind
+        if kind == "array_contains":
+            if expected:
+                self._array_contains(number, rule, actual, out, subs)
+            return
+        if kind == "each_value" and rule.sub_rules is not None:
+            if not cascaded and expected:
+                each = self._each.get(number)
+                if each is None:
+                    each = self._each[number] = _IndexedChildren(
+                        self.loc, expected, self.ctx.with_each_value(self.loc, rule.sub_rules))
+                self._contents(each, actual, out, subs)
+            return
+        message = match_list_rule(rule, expected, actual, cascaded)
+        if message is not None:
+            out.append(BodyMismatch(self.path(subs), json_text(expected), json_text(actual),
+                                    message))
+        if expected:
+            self._contents(self._children(), actual, out, subs)
+
+    def _contents(self, children: _IndexedChildren, actual: list[Any], out: list[BodyMismatch],
+                  subs: Subs) -> None:
+        """With a rule on the list, every actual item is compared with the first expected one."""
+        items = children.items
+        known = len(items)
+        depth = len(self.loc)
+        for index, value in enumerate(actual):
+            if index < known:
+                child = items[index]
+                child_subs = subs
+            else:
+                child, shared = children.extra(index)
+                child_subs = (*subs, (depth, str(index))) if shared else subs
+            fast = child.fast  # _match_child, inlined
+            if (fast == _TYPES and type(value) in child.types) or \
+                    (fast == _REGEX and type(value) is str and
+                     child.fullmatch(value) is not None) or \
+                    (fast == _EQUAL and type(value) is child.etype and value == child.expected):
+                continue
+            child.match(value, out, child_subs)
+        for index in range(len(actual), known):
+            if not children.ctx.defined((*self.loc, str(index))):
+                expected = self.expected
+                out.append(BodyMismatch(self.path(subs), json_text(expected), json_text(actual),
+                                        f"Expected {json_text(expected[index])} ({index}) but "
+                                        "was missing"))
+
+    def _array_contains(self, number: int, rule: Rule, actual: list[Any],
+                        out: list[BodyMismatch], subs: Subs) -> None:
+        """Each variant (an expected item with its own rules) must match some actual item."""
+        expected = self.expected
+        variants = self._variants.get(number)
+        if variants is None:
+            pairs = [(v.index, self.ctx.with_rules(v.rules)) for v in rule.variants] or \
+                [(i, self.ctx.with_rules(None)) for i in range(len(expected))]
+            variants = self._variants[number] = [
+                (index, json_plan(expected[index], vctx) if index < len(expected) else None)
+                for index, vctx in pairs]
+        for index, plan in variants:
+            if plan is None:
+                out.append(BodyMismatch(self.path(subs), for_mismatch(expected),
+                                        for_mismatch(actual),
+                                        f"ArrayContains: variant {index} is missing from the "
+                                        f"expected list, which has {len(expected)} items"))
+                continue
+            if not any(not match_json(plan, item) for item in actual):
+                example = expected[index]
+                out.append(BodyMismatch(self.path(subs), json_text(example),
+                                        for_mismatch(actual),
+                                        f"Variant at index {index} ({json_text(example)}) was not "
+                                        "found in the actual list"))
+
+
+class _IndexedChildren:
+    """The nodes for a list's actual items under one context: the expected ones, then those
+    beyond the expected length (all compared with the first expected item)."""
+
+    __slots__ = ("ctx", "expected", "items", "loc", "named", "positions", "shared")
+
+    def __init__(self, loc: Loc, expected: list[Any], ctx: Context) -> None:
+        self.loc = loc
+        self.expected = expected
+        self.ctx = ctx
+        self.items = [_node((*loc, str(i)), value, ctx) for i, value in enumerate(expected)]
+        self.positions: _Positions | None = None
+        self.named: dict[int, Node] = {}
+        self.shared: Node | None = None
+
+    def extra(self, index: int) -> tuple[Node, bool]:
+        """The node for an item beyond the expected ones, and whether it is shared."""
+        positions = self.positions
+        if positions is None:
+            positions = self.positions = _Positions(self.ctx, len(self.loc))
+        if positions.named_index(index):
+            node = self.named.get(index)
+            if node is None:
+                node = _node((*self.loc, str(index)), self.expected[0], self.ctx)
+                if len(self.named) < _CACHE_LIMIT:
+                    self.named[index] = node
+            return node, False
+        shared = self.shared
+        if shared is None:
+            stand_in = len(self.expected)
+            while positions.named_index(stand_in):
+                stand_in += 1
+            shared = self.shared = _node((*self.loc, str(stand_in)), self.expected[0], self.ctx)
+        return shared, True
