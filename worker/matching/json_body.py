@@ -19,7 +19,6 @@ texts are formatted only when there is a mismatch.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from pactpool_worker.matching.context import Context, Loc
@@ -74,10 +73,6 @@ _LIST_LOUD = SIZED_KINDS | {"equality", "not_empty", "null", "status_code"}
 """Rule kinds `match_list_rule` may refuse (sizes only when not cascaded)."""
 
 
-def _never(_: str) -> None:
-    return None
-
-
 def compare_json(expected: Any, actual: Any, ctx: Context) -> list[BodyMismatch]:
     """All differences between two parsed JSON documents."""
     return match_json(json_plan(expected, ctx), actual)
@@ -128,17 +123,7 @@ def _combine_results(rule_list: RuleList, results: list[list[BodyMismatch]],
 class Node:
     """One place in the expected document, under one set of rules."""
 
-    __slots__ = (
-        "_path",
-        "best",
-        "ctx",
-        "etype",
-        "expected",
-        "fast",
-        "fullmatch",
-        "loc",
-        "types",
-    )
+    __slots__ = ("_path", "arg", "best", "ctx", "expected", "fast", "loc")
 
     def __init__(self, loc: Loc, expected: Any, ctx: Context) -> None:
         self.loc = loc
@@ -146,10 +131,9 @@ class Node:
         self.ctx = ctx
         self.best = ctx.best(loc)
         self.fast = _GENERAL
-        self.etype: type = _NONE_TYPE
-        self.types: frozenset[type] = frozenset()
-        self.fullmatch: Callable[[str], object] = _never
-        """The regex's `fullmatch` (for `_REGEX`)."""
+        self.arg: Any = None
+        """What the fast test needs: the accepted types (`_TYPES`), the regex's `fullmatch`
+        (`_REGEX`) or the expected scalar (`_EQUAL`)."""
         self._path: str | None = None
 
     def path(self, subs: Subs) -> str:
@@ -167,10 +151,10 @@ class Node:
 def _match_child(child: Node, actual: Any, out: list[BodyMismatch], subs: Subs) -> None:
     """A child, accepted without a call when its fast test says so (kept in step with the
     inlined copies in the loops below)."""
-    fast = child.fast
-    if (fast == _TYPES and type(actual) in child.types) or \
-            (fast == _REGEX and type(actual) is str and child.fullmatch(actual) is not None) or \
-            (fast == _EQUAL and type(actual) is child.etype and actual == child.expected):
+    fast, arg = child.fast, child.arg
+    if (fast == _TYPES and type(actual) in arg) or \
+            (fast == _REGEX and type(actual) is str and arg(actual) is not None) or \
+            (fast == _EQUAL and actual == arg and type(actual) is type(arg)):
         return
     child.match(actual, out, subs)
 
@@ -184,7 +168,7 @@ class _ValueNode(Node):
         etype = type(expected)
         if best is None:
             if etype in _SCALAR_TYPES:
-                self.fast, self.etype = _EQUAL, etype
+                self.fast, self.arg = _EQUAL, expected
             return
         rules = best[0].rules
         if len(rules) != 1:
@@ -194,14 +178,14 @@ class _ValueNode(Node):
         if kind in TYPE_KINDS:
             same = _SAME_TYPES.get(etype)
             if same is not None:
-                self.fast, self.types = _TYPES, same
+                self.fast, self.arg = _TYPES, same
         elif kind == "regex":
             if rule.regex is not None:
-                self.fast, self.fullmatch = _REGEX, rule.regex.fullmatch
+                self.fast, self.arg = _REGEX, rule.regex.fullmatch
         elif kind in _KIND_TYPES:
-            self.fast, self.types = _TYPES, _KIND_TYPES[kind]
+            self.fast, self.arg = _TYPES, _KIND_TYPES[kind]
         elif kind in ("equality", "values") and etype in _SCALAR_TYPES:
-            self.fast, self.etype = _EQUAL, etype
+            self.fast, self.arg = _EQUAL, expected
 
     def match(self, actual: Any, out: list[BodyMismatch], subs: Subs) -> None:
         expected = self.expected
@@ -280,7 +264,8 @@ class _MapNode(Node):
                 plain = kind in ("type", "regex", "array_contains")
         self.plain = plain
         """Matched as with no rule: the keys, then each expected entry."""
-        self._entries: list[tuple[str, Node]] | None = None
+        self._entries: list[tuple[str, Node, int, Any]] | None = None
+        """(key, node, fast test, its argument) per expected entry."""
         self._values: dict[int, _KeyedChildren] = {}
 
     def match(self, actual: Any, out: list[BodyMismatch], subs: Subs) -> None:
@@ -301,18 +286,15 @@ class _MapNode(Node):
             if entries is None:
                 entries = self._build_entries()
             get = actual.get
-            for key, child in entries:  # _match_entries, inlined
+            for key, child, fast, arg in entries:  # _match_entries, inlined
                 value = get(key, _ABSENT)
-                if value is _ABSENT:
+                # _match_child, inlined (an absent value fails every fast test)
+                if (fast == _TYPES and type(value) in arg) or \
+                        (fast == _REGEX and type(value) is str and arg(value) is not None) or \
+                        (fast == _EQUAL and value == arg and type(value) is type(arg)):
                     continue
-                fast = child.fast  # _match_child, inlined
-                if (fast == _TYPES and type(value) in child.types) or \
-                        (fast == _REGEX and type(value) is str and
-                         child.fullmatch(value) is not None) or \
-                        (fast == _EQUAL and type(value) is child.etype and
-                         value == child.expected):
-                    continue
-                child.match(value, out, subs)
+                if value is not _ABSENT:
+                    child.match(value, out, subs)
             return
         assert self.best is not None
         rule_list, cascaded = self.best
@@ -337,21 +319,20 @@ class _MapNode(Node):
         if entries is None:
             entries = self._build_entries()
         get = actual.get
-        for key, child in entries:
+        for key, child, fast, arg in entries:
             value = get(key, _ABSENT)
-            if value is _ABSENT:
+            # _match_child, inlined (an absent value fails every fast test)
+            if (fast == _TYPES and type(value) in arg) or \
+                    (fast == _REGEX and type(value) is str and arg(value) is not None) or \
+                    (fast == _EQUAL and value == arg and type(value) is type(arg)):
                 continue
-            fast = child.fast  # _match_child, inlined
-            if (fast == _TYPES and type(value) in child.types) or \
-                    (fast == _REGEX and type(value) is str and
-                     child.fullmatch(value) is not None) or \
-                    (fast == _EQUAL and type(value) is child.etype and value == child.expected):
-                continue
-            child.match(value, out, subs)
+            if value is not _ABSENT:
+                child.match(value, out, subs)
 
-    def _build_entries(self) -> list[tuple[str, Node]]:
-        entries = self._entries = [(key, _node((*self.loc, key), value, self.ctx))
-                                   for key, value in self.expected.items()]
+    def _build_entries(self) -> list[tuple[str, Node, int, Any]]:
+        children = [(key, _node((*self.loc, key), value, self.ctx))
+                    for key, value in self.expected.items()]
+        entries = self._entries = [(key, child, child.fast, child.arg) for key, child in children]
         return entries
 
     def _match_keys(self, actual: dict[str, Any], direct: RuleList | None,
@@ -538,23 +519,20 @@ class _ListNode(Node):
     def _contents(self, children: _IndexedChildren, actual: list[Any], out: list[BodyMismatch],
                   subs: Subs) -> None:
         """With a rule on the list, every actual item is compared with the first expected one."""
-        items = children.items
-        known = len(items)
-        depth = len(self.loc)
-        for index, value in enumerate(actual):
-            if index < known:
-                child = items[index]
-                child_subs = subs
-            else:
-                child, shared = children.extra(index)
-                child_subs = (*subs, (depth, str(index))) if shared else subs
-            fast = child.fast  # _match_child, inlined
-            if (fast == _TYPES and type(value) in child.types) or \
-                    (fast == _REGEX and type(value) is str and
-                     child.fullmatch(value) is not None) or \
-                    (fast == _EQUAL and type(value) is child.etype and value == child.expected):
+        known = children.known
+        for (child, fast, arg), value in zip(children.tests, actual, strict=False):
+            # _match_child, inlined
+            if (fast == _TYPES and type(value) in arg) or \
+                    (fast == _REGEX and type(value) is str and arg(value) is not None) or \
+                    (fast == _EQUAL and value == arg and type(value) is type(arg)):
                 continue
-            child.match(value, out, child_subs)
+            child.match(value, out, subs)
+        if len(actual) > known:
+            depth = len(self.loc)
+            for index in range(known, len(actual)):
+                child, shared = children.extra(index)
+                _match_child(child, actual[index], out,
+                             (*subs, (depth, str(index))) if shared else subs)
         for index in range(len(actual), known):
             if not children.ctx.defined((*self.loc, str(index))):
                 expected = self.expected
@@ -592,13 +570,17 @@ class _IndexedChildren:
     """The nodes for a list's actual items under one context: the expected ones, then those
     beyond the expected length (all compared with the first expected item)."""
 
-    __slots__ = ("ctx", "expected", "items", "loc", "named", "positions", "shared")
+    __slots__ = ("ctx", "expected", "items", "known", "loc", "named", "positions", "shared",
+                 "tests")
 
     def __init__(self, loc: Loc, expected: list[Any], ctx: Context) -> None:
         self.loc = loc
         self.expected = expected
         self.ctx = ctx
         self.items = [_node((*loc, str(i)), value, ctx) for i, value in enumerate(expected)]
+        self.tests = [(child, child.fast, child.arg) for child in self.items]
+        """(node, fast test, its argument) per expected item."""
+        self.known = len(expected)
         self.positions: _Positions | None = None
         self.named: dict[int, Node] = {}
         self.shared: Node | None = None
