@@ -288,8 +288,8 @@ class Controller:
                 ready = wait_for([worker.conn, worker.process.sentinel], remaining)
                 if worker.conn in ready or (ready and worker.conn.poll(0)):
                     try:
-                        # A reply cut off half-way must not block us: the read has a deadline.
-                        pipe_deadline(worker.conn, max(deadline - time.monotonic(), 0.001))
+                        # A reply cut off half-way cannot block us: the pipe's deadline, set
+                        # before the send, bounds this read too.
                         data = worker.conn.recv_bytes()
                     except BlockingIOError:
                         worker.out_of_step = True

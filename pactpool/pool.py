@@ -140,5 +140,5 @@ class WarmPool:
 
 
 def _still_idle(worker: Any) -> bool:
-    """Alive and silent: an idle worker that has anything to say has died (end of file)."""
-    return worker.process.exitcode is None and not worker.conn.poll(0)
+    """Alive and silent: an idle worker's pipe is readable only once it died (end of file)."""
+    return not worker.conn.poll(0)
