@@ -12,18 +12,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from pactpool_worker.pact.java_pattern import DAYS, MONTHS, QUARTERS, Letters, Wording, lex
+
 Field = Callable[[datetime], str]
 Part = str | Field
-
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
-_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_QUARTERS = ("1st quarter", "2nd quarter", "3rd quarter", "4th quarter")
-_RESERVED = "{}#"
 
 
 class DateFormatError(ValueError):
     """A date/time pattern that cannot be compiled."""
+
+
+_WORDING = Wording(DateFormatError,
+                   unclosed_quote="unclosed quote in date/time pattern '{pattern}'",
+                   reserved="'{char}' is reserved in date/time pattern '{pattern}'; "
+                            "quote it ('{char}') to print it")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,46 +43,18 @@ def compile_format(pattern: str) -> DateFormat:
     """Compile a Java-style pattern; raise DateFormatError naming the offending letters."""
     parts: list[Part] = []
     text: list[str] = []
-    i, n = 0, len(pattern)
-    while i < n:
-        ch = pattern[i]
-        if ch == "'":
-            if pattern.startswith("''", i):  # '' outside quotes is one quote
-                text.append("'")
-                i += 2
-                continue
-            i = _quoted(pattern, i + 1, text)
-        elif ch.isascii() and ch.isalpha():
-            count = 1
-            while i + count < n and pattern[i + count] == ch:
-                count += 1
+    for token in lex(pattern, _WORDING):
+        if isinstance(token, str):
+            text.append(token)
+        elif isinstance(token, Letters):
             if text:
                 parts.append("".join(text))
                 text = []
-            parts.append(_field(ch, count, pattern))
-            i += count
-        elif ch in _RESERVED:
-            raise DateFormatError(f"'{ch}' is reserved in date/time pattern '{pattern}'; "
-                                  f"quote it ('{ch}') to print it")
-        else:
-            if ch not in "[]":  # optional-section markers: their contents always print
-                text.append(ch)
-            i += 1
+            parts.append(_field(token.letter, token.count, pattern))
+        # an optional-section bracket prints nothing: its contents always print
     if text:
         parts.append("".join(text))
     return DateFormat(pattern, tuple(parts))
-
-
-def _quoted(pattern: str, i: int, text: list[str]) -> int:
-    """Append the quoted text starting at `i` (after its quote); return where it ends."""
-    while i < len(pattern):
-        if pattern[i] == "'":
-            if not pattern.startswith("''", i):
-                return i + 1
-            i += 1  # '' inside quotes is one quote
-        text.append(pattern[i])
-        i += 1
-    raise DateFormatError(f"unclosed quote in date/time pattern '{pattern}'")
 
 
 def _field(letter: str, count: int, pattern: str) -> Field:
@@ -113,18 +87,18 @@ def _month(count: int) -> Field:
     if count <= 2:
         return _number(lambda dt: dt.month, count)
     if count == 3:
-        return lambda dt: _MONTHS[dt.month - 1][:3]
+        return lambda dt: MONTHS[dt.month - 1][:3]
     if count == 4:
-        return lambda dt: _MONTHS[dt.month - 1]
-    return lambda dt: _MONTHS[dt.month - 1][0]
+        return lambda dt: MONTHS[dt.month - 1]
+    return lambda dt: MONTHS[dt.month - 1][0]
 
 
 def _day_name(count: int) -> Field:
     if count <= 3:
-        return lambda dt: _DAYS[dt.weekday()][:3]
+        return lambda dt: DAYS[dt.weekday()][:3]
     if count == 4:
-        return lambda dt: _DAYS[dt.weekday()]
-    return lambda dt: _DAYS[dt.weekday()][0]
+        return lambda dt: DAYS[dt.weekday()]
+    return lambda dt: DAYS[dt.weekday()][0]
 
 
 def _day_of_week(count: int) -> Field:
@@ -137,7 +111,7 @@ def _quarter(count: int) -> Field:
     if count == 3:
         return lambda dt: f"Q{(dt.month - 1) // 3 + 1}"
     if count == 4:
-        return lambda dt: _QUARTERS[(dt.month - 1) // 3]
+        return lambda dt: QUARTERS[(dt.month - 1) // 3]
     return lambda dt: str((dt.month - 1) // 3 + 1)
 
 

@@ -14,9 +14,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
-DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+from pactpool_worker.pact.java_pattern import (
+    DAYS,
+    MONTHS,
+    QUARTERS,
+    Letters,
+    Section,
+    Wording,
+    lex,
+)
 
 DEFAULT_FORMATS = {"date": "yyyy-MM-dd", "time": "HH:mm:ss",
                    "timestamp": "yyyy-MM-dd'T'HH:mm:ssXXX"}
@@ -27,6 +33,10 @@ class DateFormatError(ValueError):
     """A pattern that is not a Java date/time format this compiler understands."""
 
 
+_WORDING = Wording(DateFormatError, unclosed_quote="unclosed quote in '{pattern}'",
+                   reserved="'{char}' is reserved in date/time patterns ('{pattern}')")
+
+
 def _alternatives(words: list[str]) -> str:
     return "(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
 
@@ -35,6 +45,7 @@ _SHORT_MONTHS = _alternatives([m[:3] for m in MONTHS])
 _FULL_MONTHS = _alternatives(list(MONTHS))
 _SHORT_DAYS = _alternatives([d[:3] for d in DAYS])
 _FULL_DAYS = _alternatives(list(DAYS))
+_QUARTER_NAMES = _alternatives(list(QUARTERS))
 _ZONE_NAME = r"(?:[A-Z][A-Za-z]*(?: [A-Z][A-Za-z]*)+|[A-Z]{2,5}(?:[+-]\d{1,2}(?::?\d{2})?)?)"
 _ZONE_ID = r"(?:[A-Za-z_]+(?:/[A-Za-z0-9_+\-]+)+|Z|UTC|GMT|[+-]\d{2}:\d{2})"
 
@@ -153,7 +164,7 @@ def _token(letter: str, n: int, pattern: str) -> tuple[str, Callable[[str], str 
         too_many(5)
         if n <= 2:
             return (r"[1-4]" if n == 1 else r"0[1-4]"), None
-        return {3: "Q[1-4]", 4: "(?:1st|2nd|3rd|4th) quarter", 5: "[1-4]"}[n], None
+        return {3: "Q[1-4]", 4: _QUARTER_NAMES, 5: "[1-4]"}[n], None
     if letter in "ec":
         too_many(5)
         if n <= 2:
@@ -208,38 +219,24 @@ def compile_date_format(pattern: str) -> DateFormat:
     parts: list[str] = []
     fields: list[_Field] = []
     depth = 0
-    i, n = 0, len(pattern)
-    while i < n:
-        ch = pattern[i]
-        if ch == "'":
-            literal, i = _quoted(pattern, i)
-            parts.append(re.escape(literal))
-            continue
-        if ch.isascii() and ch.isalpha():
-            run = 1
-            while i + run < n and pattern[i + run] == ch:
-                run += 1
-            regex, check = _token(ch, run, pattern)
+    for token in lex(pattern, _WORDING):
+        if isinstance(token, str):
+            parts.append(re.escape(token))
+        elif isinstance(token, Letters):
+            regex, check = _token(token.letter, token.count, pattern)
             group = f"f{len(fields)}"
-            fields.append(_Field(group, ch, check))
-            if ch in _TEXT_LETTERS:
+            fields.append(_Field(group, token.letter, check))
+            if token.letter in _TEXT_LETTERS:
                 regex = f"(?i:{regex})"  # names and AM/PM parse case-insensitively, as in Java
             parts.append(f"(?P<{group}>{regex})")
-            i += run
-            continue
-        if ch == "[":
+        elif token is Section.START:
             depth += 1
             parts.append("(?:")
-        elif ch == "]":
+        else:
             if depth == 0:
                 raise DateFormatError(f"']' without '[' in '{pattern}'")
             depth -= 1
             parts.append(")?")
-        elif ch in "#{}":
-            raise DateFormatError(f"'{ch}' is reserved in date/time patterns ('{pattern}')")
-        else:
-            parts.append(re.escape(ch))
-        i += 1
     if depth:
         raise DateFormatError(f"unclosed '[' in '{pattern}'")
     try:
@@ -253,20 +250,3 @@ def compile_date_format(pattern: str) -> DateFormat:
                       tuple(f for f in fields if f.check is not None),
                       (group_of("yuY"), group_of("ML"), group_of("d")))
 
-
-def _quoted(pattern: str, start: int) -> tuple[str, int]:
-    """The literal text of a quoted section starting at `start` (`''` is one quote)."""
-    if pattern.startswith("''", start):
-        return "'", start + 2
-    out: list[str] = []
-    i = start + 1
-    while i < len(pattern):
-        if pattern[i] == "'":
-            if pattern.startswith("''", i):
-                out.append("'")
-                i += 2
-                continue
-            return "".join(out), i + 1
-        out.append(pattern[i])
-        i += 1
-    raise DateFormatError(f"unclosed quote in '{pattern}'")
