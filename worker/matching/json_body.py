@@ -282,19 +282,7 @@ class _MapNode(Node):
             keys = actual.keys()
             if not (keys >= self.key_set if ctx.allow_unexpected else keys == self.key_set):
                 self._match_keys(actual, None, out, subs)
-            entries = self._entries
-            if entries is None:
-                entries = self._build_entries()
-            get = actual.get
-            for key, child, fast, arg in entries:  # _match_entries, inlined
-                value = get(key, _ABSENT)
-                # _match_child, inlined (an absent value fails every fast test)
-                if (fast == _TYPES and type(value) in arg) or \
-                        (fast == _REGEX and type(value) is str and arg(value) is not None) or \
-                        (fast == _EQUAL and value == arg and type(value) is type(arg)):
-                    continue
-                if value is not _ABSENT:
-                    child.match(value, out, subs)
+            self._match_entries(actual, out, subs)
             return
         assert self.best is not None
         rule_list, cascaded = self.best

@@ -201,16 +201,20 @@ def match_string(rule: Rule, expected: str, actual: str, cascaded: bool) -> str 
     return f"Unable to match '{actual}' using {rule.name}"
 
 
+def _size_message(rule: Rule, cascaded: bool, shown_value: str, size: int) -> str | None:
+    """The reference's min/max text for a collection, or None within bounds (or cascaded)."""
+    violation = None if cascaded else size_violation(rule, size)
+    if violation is None:
+        return None
+    return f"Expected {shown_value} (size {size}) to have {violation[0]} size of {violation[1]}"
+
+
 def match_list_rule(rule: Rule, expected: list[Any], actual: list[Any],
                     cascaded: bool) -> str | None:
     """A rule applied to a JSON list as a whole (size, equality, emptiness)."""
     kind = rule.kind
     if kind in SIZED_KINDS:
-        violation = None if cascaded else size_violation(rule, len(actual))
-        if violation is None:
-            return None
-        return (f"Expected {listed(actual)} (size {len(actual)}) to have {violation[0]} size "
-                f"of {violation[1]}")
+        return _size_message(rule, cascaded, listed(actual), len(actual))
     if kind == "equality":
         if json_equal(expected, actual):
             return None
@@ -229,11 +233,7 @@ def match_map_rule(rule: Rule, expected: dict[str, Any], actual: dict[str, Any],
     if kind in ("type", "regex", "values", "each_key", "each_value", "array_contains"):
         return None
     if kind in SIZED_KINDS:
-        violation = None if cascaded else size_violation(rule, len(actual))
-        if violation is None:
-            return None
-        return (f"Expected {json_text(actual)} (size {len(actual)}) to have {violation[0]} "
-                f"size of {violation[1]}")
+        return _size_message(rule, cascaded, json_text(actual), len(actual))
     if kind == "equality":
         if json_equal(expected, actual):
             return None
