@@ -156,9 +156,10 @@ def write_pact_file(port: int, directory: str | os.PathLike[str], overwrite: boo
 
 
 def cleanup_mock_server(port: int) -> bool:
-    """Stop the mock server; returns once its process is reaped and the port refuses connections.
+    """Stop the mock server; returns once its port refuses connections.
 
-    False for a port pactpool does not own (already cleaned up included).
+    The worker closes its listener, answers, and exits; its process is reaped in the
+    background. False for a port pactpool does not own (already cleaned up included).
     """
     ctl = controller()
     try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import select
 import socket
 import struct
 import threading
@@ -22,7 +23,6 @@ from typing import Any
 
 import multiprocess
 from multiprocess import forkserver
-from multiprocess.connection import wait as wait_for
 
 from pactpool.errors import (
     PactPoolError,
@@ -33,6 +33,7 @@ from pactpool.errors import (
     error_from_worker,
 )
 from pactpool.pool import WarmPool
+from pactpool.reaper import Reaper
 from pactpool.tls import ServerCertificate
 from pactpool_worker import protocol
 from pactpool_worker.launch import WorkerProcess
@@ -61,6 +62,10 @@ class Worker:
     """A frame was cut off by a deadline: the pipe can no longer be read in step."""
     lock: threading.Lock = field(default_factory=threading.Lock)
     ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    pipe_timeout: float | None = None
+    """The deadline the pipe's reads and writes carry now (set per call when it changes)."""
+    poller: Any = None
+    """A `select.poll` on the pipe and the sentinel, made once (calls hold `lock`)."""
 
     @property
     def alive(self) -> bool:
@@ -83,6 +88,7 @@ class Controller:
         self._workers: dict[int, Worker] = {}
         self._registry_lock = threading.RLock()  # re-entrant: a signal handler may stop all
         self._start_lock = threading.Lock()
+        self._reaper = Reaper(lambda worker: self._kill_and_reap(worker, grace=STOP_GRACE))
         _LIVE_CONTROLLERS.add(self)
 
     # -- lifecycle -----------------------------------------------------------------------
@@ -120,14 +126,35 @@ class Controller:
         return worker
 
     def stop(self, port: int, grace: float = STOP_GRACE) -> bool:
-        """Stop and reap the worker on `port`; True if there was one. Returns when it is gone."""
+        """Stop the worker on `port`; True if there was one. Returns once the port is closed.
+
+        A worker that answers `shutdown` has closed its listener and is exiting: the reaper
+        collects it in the background. One that does not answer within `grace` is killed
+        and reaped here, since only its death closes the port then.
+        """
         with self._registry_lock:
             worker = self._workers.pop(port, None)
         if worker is None:
             return False
-        self._ask_to_stop(worker, grace)
-        self._kill_and_reap(worker, grace=grace)
+        if self._close_port(worker, grace):
+            self._reaper.add(worker)
+        else:
+            self._kill_and_reap(worker)
         return True
+
+    def _close_port(self, worker: Worker, grace: float) -> bool:
+        """Ask the worker to close its port and exit; True once it says it has."""
+        if not worker.alive:
+            return False
+        try:
+            reply = self._roundtrip(worker, "shutdown", {}, grace)
+        except PactPoolError:
+            return False  # busy, hung, or dead: the caller kills and reaps
+        return bool(reply["ok"])
+
+    def drain_reaper(self, timeout: float = STOP_GRACE + 1.0) -> bool:
+        """Wait until every stopped worker's process is collected (tests that count them)."""
+        return self._reaper.drain(timeout)
 
     def stop_all(self, grace: float = STOP_GRACE) -> None:
         """Stop every worker (atexit, signals, end of a test session): ask all, then reap all.
@@ -145,6 +172,9 @@ class Controller:
         deadline = time.monotonic() + grace
         for worker in workers:
             self._kill_and_reap(worker, grace=max(0.0, deadline - time.monotonic()))
+        if not self._reaper.drain(grace + 1.0):
+            for worker in self._reaper.take_all():
+                self._kill_and_reap(worker)
 
     def _ask_to_stop(self, worker: Worker, grace: float) -> None:
         if not (grace and worker.alive and worker.lock.acquire(timeout=grace)):
@@ -166,6 +196,9 @@ class Controller:
             with contextlib.suppress(OSError):
                 worker.conn.close()
         self._workers = {}
+        for worker in self._reaper.forget():
+            with contextlib.suppress(OSError):
+                worker.conn.close()
         if self._pool is not None:
             self._pool.forget()
             self._pool = None
@@ -267,11 +300,13 @@ class Controller:
                     "half-way through a reply earlier; cleanup_mock_server will stop it")
             frame_id = next(worker.ids)
             try:
-                pipe_deadline(worker.conn, timeout)
-                worker.conn.send_bytes(protocol.encode_request(
-                    frame_id, op, args, attachment=attachment is not None))
-                if attachment is not None:
-                    worker.conn.send_bytes(attachment)
+                if worker.pipe_timeout != timeout:
+                    pipe_deadline(worker.conn, timeout)
+                    worker.pipe_timeout = timeout
+                frame = protocol.encode_request(frame_id, op, args,
+                                                attachment=attachment is not None)
+                write_all(worker.conn.fileno(), protocol.wire_messages(
+                    frame, *([] if attachment is None else [attachment])))
             except BlockingIOError:
                 worker.out_of_step = True
                 raise WorkerTimeoutError(f"mock server on port {worker.port} (pid {worker.pid}) "
@@ -285,8 +320,8 @@ class Controller:
                     raise WorkerTimeoutError(
                         f"mock server on port {worker.port} (pid {worker.pid}) did not answer "
                         f"'{op}' within {timeout:g}s; cleanup_mock_server will still stop it")
-                ready = wait_for([worker.conn, worker.process.sentinel], remaining)
-                if worker.conn in ready or (ready and worker.conn.poll(0)):
+                ready = _wait_readable(worker, remaining)
+                if worker.conn.fileno() in ready:
                     try:
                         # A reply cut off half-way cannot block us: the pipe's deadline, set
                         # before the send, bounds this read too.
@@ -334,6 +369,22 @@ class Controller:
         worker.conn.close()
         with contextlib.suppress(ValueError):
             worker.process.close()
+
+
+def _wait_readable(worker: Worker, timeout: float) -> set[int]:
+    """The descriptors among the worker's pipe and sentinel that are readable (or closed)."""
+    if worker.poller is None:
+        worker.poller = select.poll()
+        worker.poller.register(worker.conn.fileno(), select.POLLIN)
+        worker.poller.register(worker.process.sentinel, select.POLLIN)
+    return {fd for fd, _ in worker.poller.poll(max(0.0, timeout) * 1000.0)}
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """Write every byte (the pipe's deadline bounds each write: EAGAIN past it)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def pipe_deadline(conn: Any, seconds: float) -> None:

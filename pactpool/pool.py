@@ -7,6 +7,7 @@ refills the pool after each take. A worker is handed out once: `take` pops it un
 
 from __future__ import annotations
 
+import select
 import threading
 import time
 from collections import deque
@@ -141,4 +142,6 @@ class WarmPool:
 
 def _still_idle(worker: Any) -> bool:
     """Alive and silent: an idle worker's pipe is readable only once it died (end of file)."""
-    return not worker.conn.poll(0)
+    poller = select.poll()
+    poller.register(worker.conn.fileno(), select.POLLIN)
+    return not poller.poll(0)

@@ -8,11 +8,12 @@ outlives the process: its socket, memory and record vanish with it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
 import ssl
-from typing import Any
+from typing import Any, NoReturn
 
 from pactpool_worker import lifeline, protocol
 from pactpool_worker.binding import bind_listener, bound_address
@@ -92,10 +93,9 @@ def _serve(conn: Any, settings: dict[str, Any]) -> int:
                     f"({len(pact.interactions)} interactions, spec {pact.spec_version}) "
                     f"on {host}:{port}")
     slot.service = service
-    if early is None:
-        loop.run_until_complete(start_server(sock, slot.handle, limits=limits, ssl=tls,
-                                             on_reject=slot.reject))
-    return _event_loop(conn, loop, frame["id"], service,
+    listener = early if early is not None else loop.run_until_complete(
+        start_server(sock, slot.handle, limits=limits, ssl=tls, on_reject=slot.reject))
+    return _event_loop(conn, loop, frame["id"], service, Listener(listener, sock),
                        ready={"host": host, "port": port, "pid": os.getpid(),
                               "scheme": "https" if tls else "http"})
 
@@ -144,10 +144,23 @@ def _new_loop() -> asyncio.AbstractEventLoop:
     return loop
 
 
+class Listener:
+    """The serving socket, closed first when the worker is told to stop."""
+
+    def __init__(self, server: asyncio.AbstractServer, sock: socket.socket) -> None:
+        self.server = server
+        self.sock = sock
+
+    def close(self) -> None:
+        """From here on the port refuses connections; the process exit does the rest."""
+        self.server.close()
+        self.sock.close()  # the loop may serve a duplicate; this is the original descriptor
+
+
 def _event_loop(conn: Any, loop: asyncio.AbstractEventLoop, load_id: int,
-                service: MockService, *, ready: dict[str, Any]) -> int:
+                service: MockService, listener: Listener, *, ready: dict[str, Any]) -> int:
     """Report ready (the listener already serves), then answer HTTP and the pipe until told."""
-    queries = QueryHandler(conn, service, loop)
+    queries = QueryHandler(conn, service, loop, listener)
     conn.send_bytes(protocol.encode_result(load_id, ready))
     loop.add_reader(conn.fileno(), queries.on_readable)
     # The loop made the pipe non-blocking; replies are written whole (the controller reads
@@ -160,10 +173,12 @@ def _event_loop(conn: Any, loop: asyncio.AbstractEventLoop, load_id: int,
 class QueryHandler:
     """Answers the controller's frames on the same loop that serves HTTP."""
 
-    def __init__(self, conn: Any, service: MockService, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, conn: Any, service: MockService, loop: asyncio.AbstractEventLoop,
+                 listener: Listener) -> None:
         self.conn = conn
         self.service = service
         self.loop = loop
+        self.listener = listener
         self.exit_code = 0
 
     def on_readable(self) -> None:
@@ -180,6 +195,8 @@ class QueryHandler:
             return
         if frame["attachment"]:
             self.conn.recv_bytes()  # no query takes one; keep the stream in step
+        if frame["op"] == "shutdown":
+            self.stop(frame["id"])
         try:
             result = self.answer(frame["op"], frame["args"])
         except WorkerError as exc:
@@ -190,8 +207,18 @@ class QueryHandler:
                 "kind": "internal", "message": f"{type(exc).__name__}: {exc}"}))
             return
         self.conn.send_bytes(protocol.encode_result(frame["id"], result))
-        if frame["op"] == "shutdown":
-            self.loop.stop()
+
+    def stop(self, frame_id: int) -> NoReturn:
+        """Close the port, then say so, then exit: the controller returns on the answer.
+
+        Nothing runs between the answer and the exit, so no connection is served after the
+        controller was told the server is closed. The kernel's teardown of the process
+        (milliseconds) then happens while the controller's caller goes on.
+        """
+        self.listener.close()
+        with contextlib.suppress(OSError):
+            self.conn.send_bytes(protocol.encode_result(frame_id, {"closed": True}))
+        os._exit(0)
 
     def answer(self, op: str, args: dict[str, Any]) -> Any:
         recorder = self.service.recorder
@@ -207,6 +234,4 @@ class QueryHandler:
             return write_pact(self.service.pact.raw, str(args["directory"]),
                               overwrite=bool(args.get("overwrite", False)),
                               writer_version=WORKER_VERSION)
-        if op == "shutdown":
-            return True
         raise WorkerError(f"operation {op!r} is not valid once the server is running")

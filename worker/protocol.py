@@ -9,6 +9,7 @@ large documents cross the pipe without being escaped into a JSON string.
 
 from __future__ import annotations
 
+import struct
 from typing import Any, Literal, TypedDict
 
 import orjson
@@ -65,6 +66,20 @@ def encode_result(frame_id: int, result: Any) -> bytes:
 def encode_error(frame_id: int, error: dict[str, Any]) -> bytes:
     """A failed reply; `error` has at least `kind` and `message`."""
     return orjson.dumps({"id": frame_id, "ok": False, "error": error})
+
+
+def wire_messages(*payloads: bytes) -> bytes:
+    """Several messages in the pipe's wire form, to leave in one write: one wake-up.
+
+    The form is `multiprocess.Connection`'s (a 4-byte big-endian length, then the bytes),
+    so the other end reads each with `recv_bytes` as usual.
+    """
+    parts: list[bytes] = []
+    for payload in payloads:
+        if len(payload) > 0x7FFFFFFF:
+            raise ProtocolError("a message over 2 GiB does not fit the pipe's frame")
+        parts += (struct.pack("!i", len(payload)), payload)
+    return b"".join(parts)
 
 
 def decode_request(data: bytes) -> RequestFrame:

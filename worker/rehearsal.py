@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 
 from pactpool_worker.binding import bind_listener
+from pactpool_worker.generators import GeneratorContext, base_url
 from pactpool_worker.logbook import Logbook
 from pactpool_worker.mock import MockOptions, MockService
 from pactpool_worker.pact import load_pact
@@ -30,17 +31,59 @@ SAMPLE_PACT = b"""{
                                                                    "regex": "\\\\d+"}]}}}},
     "response": {"status": 201, "headers": {"Content-Type": "application/json"},
                  "body": {"id": 1}}
+  }, {
+    "description": "a rehearsed read",
+    "providerState": "an item exists",
+    "request": {"method": "GET", "path": "/items/1", "query": {"full": ["1"], "lang": ["en"]},
+                "headers": {"Accept": "application/json"}},
+    "response": {"status": 200, "headers": {"Content-Type": "application/json"},
+                 "body": {"id": 1, "name": "lamp", "price": 11, "tags": ["a", "b"]},
+                 "generators": {"body": {"$.id": {"type": "RandomInt", "min": 1, "max": 9}}}}
   }],
   "metadata": {"pactSpecification": {"version": "3.0.0"}}
 }"""
 
+OTHER_SAMPLES = (b"""{
+  "consumer": {"name": "rehearsal"}, "provider": {"name": "rehearsal"},
+  "interactions": [{
+    "description": "a V2 read", "providerState": "some state",
+    "request": {"method": "GET", "path": "/items", "query": "page=1&size=2",
+                "headers": {"Accept": "application/json"}},
+    "response": {"status": 200, "headers": {"Content-Type": "application/json"},
+                 "body": [{"id": 1}], "matchingRules": {"$.body": {"min": 1, "match": "type"}}}
+  }],
+  "metadata": {"pactSpecification": {"version": "2.0.0"}}
+}""", b"""{
+  "consumer": {"name": "rehearsal"}, "provider": {"name": "rehearsal"},
+  "interactions": [{
+    "type": "Synchronous/HTTP", "key": "k1", "pending": false,
+    "description": "a V4 write", "providerStates": [{"name": "a state", "params": {"id": 1}}],
+    "request": {"method": "PUT", "path": "/items/1", "query": {"v": ["1"]},
+                "headers": {"Content-Type": ["application/json"]},
+                "body": {"content": {"name": "lamp"}, "contentType": "application/json",
+                         "encoded": false},
+                "matchingRules": {"header": {"Content-Type": {"combine": "AND", "matchers": [
+                    {"match": "regex", "regex": "application/.*json"}]}}}},
+    "response": {"status": 200, "headers": {"Content-Type": ["text/plain"]},
+                 "body": {"content": "done", "contentType": "text/plain", "encoded": false}}
+  }],
+  "metadata": {"pactSpecification": {"version": "4.0"}}
+}""")
+"""More shapes of pact (V2 query strings, V4 typed bodies), so that loading is rehearsed too."""
+
 
 def rehearse(loop: asyncio.AbstractEventLoop) -> None:
     """Run the request path once; leaves nothing behind (no socket, no record)."""
-    service = MockService(load_pact(SAMPLE_PACT), MockOptions(), Logbook())
+    context = GeneratorContext.live(base_url("127.0.0.1", 1))
+    for sample in OTHER_SAMPLES:
+        MockService(load_pact(sample), MockOptions(), Logbook(), context)
+    service = MockService(load_pact(SAMPLE_PACT), MockOptions(), Logbook(), context)
     headers = [("content-type", "application/json")]
     for path, body in (("/items", b'{"name": "desk", "tags": ["b"]}'), ("/other", b"{}")):
         service.handle(HttpRequest("POST", path, "page=2", headers, body, "1.1", None))
+    service.handle(HttpRequest("GET", "/items/1", "full=1&lang=en",
+                               [("accept", "application/json")], b"", "1.1", None))
+    service.recorder.matched()
     service.recorder.mismatches()
     sock = bind_listener("127.0.0.1", 0)
     server = loop.run_until_complete(start_server(sock, service.handle))

@@ -128,12 +128,14 @@ def test_cleanup_leaves_descriptors_threads_and_children_where_they_were() -> No
     ctl = pactpool.api.controller()
     pactpool.cleanup_mock_server(pactpool.create_mock_server(PACT))  # forkserver and pool up
     assert ctl.wait_for_pool(timeout=30)
+    assert ctl.drain_reaper()
     before = (open_fds(), threading.active_count(), len(multiprocess.active_children()))
     for _ in range(100):
         port = pactpool.create_mock_server(PACT)
         assert pactpool.cleanup_mock_server(port)
         assert refuses(port)
     assert ctl.wait_for_pool(timeout=30)
+    assert ctl.drain_reaper()  # stopped workers are collected in the background
     after = (open_fds(), threading.active_count(), len(multiprocess.active_children()))
     assert after == before
 

@@ -38,9 +38,27 @@ def test_cleanup_reaps_the_worker_process() -> None:
     server = pactpool.MockServer(simple_pact(USER))
     pid = server.pid
     server.close()
+    assert refuses(server.port)  # at once: the worker closed its port before answering
+    assert pactpool.api.controller().drain_reaper()  # the exit itself is collected off-path
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)  # reaped: not even a zombie is left
     server.close()  # idempotent
+
+
+@pytest.mark.parametrize("where", ["pool worker", "requested port"])
+def test_no_request_is_served_after_cleanup_returns(where: str) -> None:
+    port = 0
+    if where == "requested port":
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+    server = pactpool.MockServer(simple_pact(USER), port=port)
+    with httpx.Client(timeout=5) as client:  # one keep-alive connection, opened before
+        assert client.get(server.url + "/users/1").status_code == 200
+        server.close()
+        assert refuses(server.port)
+        with pytest.raises(httpx.TransportError):
+            client.get(server.url + "/users/1")
 
 
 @pytest.mark.parametrize("form", ["dict", "text", "bytes", "path", "pathlike"])
