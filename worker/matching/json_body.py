@@ -15,10 +15,20 @@ example, map entries under `values`/`eachValue`) are normalised: every index or 
 rule path names at that depth shares one node built at a representative location, and the
 real index or key is substituted into the path only when a mismatch is reported. Mismatch
 texts are formatted only when there is a mismatch.
+
+Most requests match, so each node also compiles a quick yes (`Node.accepts`): a closure that
+only answers whether `match` would find nothing. A map's closure checks its key set and then
+its entries grouped by test (types, regexes, equal scalars, nested closures), a list's its
+size and items; nothing is formatted and no rule is looked up. A node it cannot speed up
+answers by running `match`. When the quick yes says no, `match` walks the document and
+reports the mismatches, so every mismatch text still comes from one place.
 """
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
+from itertools import islice
 from typing import Any
 
 from pactpool_worker.matching.context import Context, Loc
@@ -53,8 +63,12 @@ Subs = tuple[tuple[int, str], ...]
 """Fragments to put into a shared node's location when its path is printed: (position, text)."""
 
 _NO_SUBS: Subs = ()
+Accepts = Callable[[Any], bool]
+"""A node's quick yes: True means no mismatch; False means "run `match` to find out"."""
 _ABSENT: Any = object()
 _CACHE_LIMIT = 64
+_QUICK_DEPTH = 32
+"""Nodes at most this deep get a compiled quick yes; deeper ones answer by matching."""
 """Per node, at most this many nodes for individually named actual keys or indexes."""
 
 # Fast tests a node offers for a scalar actual value (anything else: the node's `match`).
@@ -85,6 +99,11 @@ def json_plan(expected: Any, ctx: Context) -> Node:
 
 def match_json(plan: Node, actual: Any) -> list[BodyMismatch]:
     """All differences between the planned expected document and a parsed actual one."""
+    try:
+        if (plan.quick or plan.accepts())(actual):
+            return []
+    except RecursionError:
+        pass  # too deep for the quick yes on top of this stack: `match` decides, as before
     out: list[BodyMismatch] = []
     plan.match(actual, out, _NO_SUBS)
     return out
@@ -123,7 +142,7 @@ def _combine_results(rule_list: RuleList, results: list[list[BodyMismatch]],
 class Node:
     """One place in the expected document, under one set of rules."""
 
-    __slots__ = ("_path", "arg", "best", "ctx", "expected", "fast", "loc")
+    __slots__ = ("_path", "arg", "best", "ctx", "expected", "fast", "loc", "quick")
 
     def __init__(self, loc: Loc, expected: Any, ctx: Context) -> None:
         self.loc = loc
@@ -135,6 +154,21 @@ class Node:
         """What the fast test needs: the accepted types (`_TYPES`), the regex's `fullmatch`
         (`_REGEX`) or the expected scalar (`_EQUAL`)."""
         self._path: str | None = None
+        self.quick: Accepts | None = None
+        """The compiled quick yes, once `accepts` has built it."""
+
+    def accepts(self) -> Accepts:
+        """A test that says True only when `match` would find no mismatch (False: ask it)."""
+        quick = self.quick
+        if quick is None:
+            # Deeper than _QUICK_DEPTH, `match` answers: compiling costs more stack per level
+            # than matching, and a document that deep is no common request.
+            quick = self.quick = self._compile_accepts() if len(self.loc) <= _QUICK_DEPTH \
+                else _by_matching(self)
+        return quick
+
+    def _compile_accepts(self) -> Accepts:
+        return _by_matching(self)
 
     def path(self, subs: Subs) -> str:
         if subs:
@@ -186,6 +220,18 @@ class _ValueNode(Node):
             self.fast, self.arg = _TYPES, _KIND_TYPES[kind]
         elif kind in ("equality", "values") and etype in _SCALAR_TYPES:
             self.fast, self.arg = _EQUAL, expected
+
+    def _compile_accepts(self) -> Accepts:
+        fast, arg = self.fast, self.arg
+        if fast == _TYPES:
+            return lambda actual: type(actual) in arg
+        if fast == _EQUAL:
+            etype = type(arg)
+            return lambda actual: actual == arg and type(actual) is etype
+        if fast == _REGEX:
+            slow = _by_matching(self)
+            return lambda actual: arg(actual) is not None if type(actual) is str else slow(actual)
+        return _by_matching(self)
 
     def match(self, actual: Any, out: list[BodyMismatch], subs: Subs) -> None:
         expected = self.expected
@@ -300,6 +346,17 @@ class _MapNode(Node):
                 self._match_entries(actual, found, subs)
             results.append(found)
         _combine_results(rule_list, results, out)
+
+    def _compile_accepts(self) -> Accepts:
+        if not self.plain:
+            return _by_matching(self)
+        entries = self._entries
+        if entries is None:
+            entries = self._build_entries()
+        groups = _Tests([(key, child) for key, child, _, _ in entries]).unpacked()
+        if self.ctx.allow_unexpected:
+            return _open_map_accepts(groups)
+        return _sized_accepts(dict, len(entries), groups)
 
     def _match_entries(self, actual: dict[str, Any], out: list[BodyMismatch],
                        subs: Subs) -> None:
@@ -433,6 +490,25 @@ class _ListNode(Node):
         if items is None:
             items = self._items = _IndexedChildren(self.loc, self.expected, self.ctx)
         return items
+
+    def _compile_accepts(self) -> Accepts:
+        best = self.best
+        if best is None:
+            items = self._children().items
+            return _sized_accepts(list, len(items), _Tests(list(enumerate(items))).unpacked())
+        if not self.single:
+            return _by_matching(self)
+        low, high = 0, sys.maxsize
+        if not self.silent:
+            rule = best[0].rules[0]
+            if rule.kind not in SIZED_KINDS:
+                return _by_matching(self)
+            # Not silent, so not cascaded: `match_list_rule` checks the size.
+            low = rule.min if rule.min is not None else 0
+            high = rule.max if rule.max is not None else sys.maxsize
+        if not self.expected:
+            return lambda actual: type(actual) is list and low <= len(actual) <= high
+        return _items_accepts(self._items or self._children(), low, high)
 
     def match(self, actual: Any, out: list[BodyMismatch], subs: Subs) -> None:
         expected: list[Any] = self.expected
@@ -592,3 +668,195 @@ class _IndexedChildren:
                 stand_in += 1
             shared = self.shared = _node((*self.loc, str(stand_in)), self.expected[0], self.ctx)
         return shared, True
+
+
+# -- The quick yes -------------------------------------------------------------------------
+
+
+def _by_matching(node: Node) -> Accepts:
+    """The quick yes of a node with no faster test: run `match` and look for mismatches."""
+    def accepts(actual: Any) -> bool:
+        found: list[BodyMismatch] = []
+        node.match(actual, found, _NO_SUBS)
+        return not found
+    return accepts
+
+
+class _Tests:
+    """The children of a map or list grouped by test, so a check loops without a call per
+    scalar: the accepted types, a regex (any other actual than a string asks the child),
+    an equal scalar, or the child's own quick yes. Selectors are keys or indexes."""
+
+    __slots__ = ("equal", "nested", "regex", "types")
+
+    def __init__(self, children: list[tuple[Any, Node]]) -> None:
+        self.types: tuple[tuple[Any, frozenset[type]], ...] = tuple(
+            (at, child.arg) for at, child in children if child.fast == _TYPES)
+        self.regex: tuple[tuple[Any, Callable[[str], Any], Accepts], ...] = tuple(
+            (at, child.arg, child.accepts()) for at, child in children if child.fast == _REGEX)
+        self.equal: tuple[tuple[Any, Any, type], ...] = tuple(
+            (at, child.arg, type(child.arg)) for at, child in children if child.fast == _EQUAL)
+        self.nested: tuple[tuple[Any, Accepts], ...] = tuple(
+            (at, child.accepts()) for at, child in children if child.fast == _GENERAL)
+
+    def unpacked(self) -> _Groups:
+        return self.types, self.regex, self.equal, self.nested
+
+
+_Groups = tuple[tuple[tuple[Any, frozenset[type]], ...],
+                tuple[tuple[Any, Callable[[str], Any], Accepts], ...],
+                tuple[tuple[Any, Any, type], ...],
+                tuple[tuple[Any, Accepts], ...]]
+
+
+def _passes(actual: Any, groups: _Groups) -> bool:
+    """Every grouped test on `actual[selector]` (a missing key raises KeyError)."""
+    types, regexes, equal, nested = groups
+    for at, accepted in types:
+        if type(actual[at]) not in accepted:
+            return False
+    for at, fullmatch, slow in regexes:
+        value = actual[at]
+        if type(value) is str:
+            if fullmatch(value) is None:
+                return False
+        elif not slow(value):
+            return False
+    for at, example, etype in equal:
+        value = actual[at]
+        if value != example or type(value) is not etype:
+            return False
+    for at, accepts in nested:  # noqa: SIM110 (a loop: no generator frame per call)
+        if not accepts(actual[at]):
+            return False
+    return True
+
+
+def _sized_accepts(container: type[Any], size: int, groups: _Groups) -> Accepts:
+    """A map without unexpected keys (requests) or a list under no rule: `size` entries, each
+    selector present (a missing key raises KeyError), then `_passes` inlined: this is the
+    test most nodes of a request body run."""
+    types, regexes, equal, nested = groups
+
+    def accepts(actual: Any) -> bool:
+        if type(actual) is not container or len(actual) != size:
+            return False
+        try:
+            for at, accepted in types:
+                if type(actual[at]) not in accepted:
+                    return False
+            for at, fullmatch, slow in regexes:
+                value = actual[at]
+                if type(value) is str:
+                    if fullmatch(value) is None:
+                        return False
+                elif not slow(value):
+                    return False
+            for at, example, etype in equal:
+                value = actual[at]
+                if value != example or type(value) is not etype:
+                    return False
+            for at, test in nested:
+                if not test(actual[at]):
+                    return False
+        except KeyError:
+            return False
+        return True
+    return accepts
+
+
+def _open_map_accepts(groups: _Groups) -> Accepts:
+    """A map that may have unexpected keys (responses, messages): the expected ones present."""
+    def accepts(actual: Any) -> bool:
+        if type(actual) is not dict:
+            return False
+        try:
+            return _passes(actual, groups)
+        except KeyError:
+            return False
+    return accepts
+
+
+def _items_accepts(children: _IndexedChildren, low: int, high: int) -> Accepts:
+    """A list under one rule that compares items with the example (`type`, `min`/`max`, ...):
+    the size, the items the example has, the missing ones, then those beyond it."""
+    known = children.known
+    # Items the example has may be missing only where a rule is defined (else `match` says so).
+    low = max(low, _needed(children))
+    shared = _shared_extra(children)
+    accepted = _common_types([*children.items, shared] if shared is not None else [])
+    if accepted is not None:
+        return _typed_items_accepts(accepted, low, high)
+    groups = _Tests(list(enumerate(children.items))).unpacked()
+    tests = tuple(child.accepts() for child in children.items)
+    extra = _extra_accepts(children, shared)
+
+    def accepts(actual: Any) -> bool:
+        if type(actual) is not list:
+            return False
+        size = len(actual)
+        if size < low or size > high:
+            return False
+        if size >= known:
+            if not _passes(actual, groups):
+                return False
+        else:
+            for test, value in zip(tests, actual, strict=False):
+                if not test(value):
+                    return False
+        return size <= known or extra(actual)
+    return accepts
+
+
+def _typed_items_accepts(accepted: frozenset[type], low: int, high: int) -> Accepts:
+    """A list whose every item, expected or beyond, is only type-tested against the same
+    types (a `type` rule on a list of scalars): one loop, no call per item."""
+    def accepts(actual: Any) -> bool:
+        if type(actual) is not list or not low <= len(actual) <= high:
+            return False
+        for value in actual:  # noqa: SIM110 (a loop: no generator frame per call)
+            if type(value) not in accepted:
+                return False
+        return True
+    return accepts
+
+
+def _common_types(nodes: list[Node]) -> frozenset[type] | None:
+    """The types all these nodes accept, when each is only a type test and they agree."""
+    if not nodes or any(node.fast != _TYPES or node.arg != nodes[0].arg for node in nodes):
+        return None
+    accepted: frozenset[type] = nodes[0].arg
+    return accepted
+
+
+def _needed(children: _IndexedChildren) -> int:
+    """How many of the example's items an actual list must have: past that length, every
+    missing item's location has a rule."""
+    needed = children.known
+    ctx, loc = children.ctx, children.loc
+    while needed and ctx.defined((*loc, str(needed - 1))):
+        needed -= 1
+    return needed
+
+
+def _shared_extra(children: _IndexedChildren) -> Node | None:
+    """The one node `match` uses for every item beyond the example, unless a rule path names
+    one of those indexes (then each may have its own)."""
+    known = children.known
+    positions = _Positions(children.ctx, len(children.loc))
+    if positions.unsure or any(index >= known for index in positions.numbered):
+        return None
+    node, shared = children.extra(known)
+    return node if shared else None
+
+
+def _extra_accepts(children: _IndexedChildren, shared: Node | None) -> Accepts:
+    """The items of a list beyond the example's length, each against the node `match` uses."""
+    known = children.known
+    if shared is None:
+        def each(actual: list[Any]) -> bool:
+            return all(children.extra(index)[0].accepts()(actual[index])
+                       for index in range(known, len(actual)))
+        return each
+    test = shared.accepts()
+    return lambda actual: all(test(v) for v in islice(actual, known, None))

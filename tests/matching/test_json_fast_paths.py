@@ -1,0 +1,210 @@
+"""The quick yes of JSON plans (`Node.accepts`) says True only when there is no mismatch.
+
+`match_json` trusts the quick yes and skips `match` when it says True, so a wrong True would
+hide a mismatch. These tests compare it with the straightforward matcher on random documents
+and on the inputs where Python's notion of equality or type differs from JSON's (bool and
+int, int and float, null), on sizes, unexpected keys, regexes over numbers and deep nesting;
+and they check that a matching request body is accepted without calling `match` at all.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pactpool_worker.matching.context import Context, context_for
+from pactpool_worker.matching.json_body import (
+    _ListNode,
+    _MapNode,
+    _ValueNode,
+    json_plan,
+    match_json,
+)
+from pactpool_worker.pact import compile_rules
+from tests.matching.json_reference import compare_json as reference
+from tests.matching.test_json_plans import _context, _document, _mutated
+
+FIXTURE = Path(__file__).parents[2] / "tools" / "fixtures" / "v3-2kb-body.json"
+TRICKY = [0, 1, -1, 1.0, 0.0, 2.5, True, False, None, "", "1", "true", "abc", [], {}, [1],
+          {"a": 1}, 2**63]
+
+
+def _ctx(rules: dict[str, Any] | None, *, allow_unexpected: bool = False) -> Context:
+    compiled = compile_rules({"body": rules}, "4.0", "$") if rules else None
+    return context_for(compiled, "body", allow_unexpected)
+
+
+def _agrees(expected: Any, actual: Any, ctx: Context) -> bool:
+    """The quick yes is sound here, and `match_json` finds what the reference finds."""
+    plan = json_plan(expected, ctx)
+    want = reference(expected, actual, ctx)
+    if plan.accepts()(actual):
+        assert want == [], (expected, actual)
+    assert match_json(plan, actual) == want, (expected, actual)
+    return plan.accepts()(actual)
+
+
+@pytest.fixture
+def no_match_calls(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make any call of a node's `match` fail: the quick yes must answer alone."""
+    def refuse(*_: Any) -> None:
+        raise AssertionError("match was called")
+    for cls in (_ValueNode, _MapNode, _ListNode):
+        monkeypatch.setattr(cls, "match", refuse)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_quick_yes_never_hides_a_mismatch(seed: int) -> None:
+    rng = random.Random(1000 + seed)
+    accepted = 0
+    for _ in range(60):
+        expected = _document(rng)
+        ctx = _context(rng, expected, rng.random() < 0.4)
+        if ctx is None:
+            continue
+        plan = json_plan(expected, ctx)
+        for _ in range(8):
+            actual = _mutated(rng, expected)
+            if plan.accepts()(actual):
+                accepted += 1
+                assert reference(expected, actual, ctx) == [], (expected, actual, ctx)
+    assert accepted > 50
+
+
+@pytest.mark.parametrize("rule", [
+    None, {"match": "type"}, {"match": "equality"}, {"match": "integer"},
+    {"match": "decimal"}, {"match": "number"}, {"match": "null"}, {"match": "boolean"},
+    {"match": "regex", "regex": "\\d+"}, {"match": "regex", "regex": "true|1\\.0|\\[1\\]"},
+    {"match": "values"}, {"match": "include", "value": "1"}, {"match": "notEmpty"},
+])
+@pytest.mark.parametrize("example", [1, 1.0, True, None, "1", "abc", 0])
+def test_scalars_of_every_json_type(rule: dict[str, Any] | None, example: Any) -> None:
+    ctx = _ctx({"$.v": {"matchers": [rule]}} if rule else None)
+    for actual in TRICKY:
+        _agrees({"v": example}, {"v": actual}, ctx)
+        _agrees([example], [actual], ctx)
+
+
+@pytest.mark.parametrize("rules", [
+    None,
+    {"$.items": {"matchers": [{"match": "type"}]}},
+    {"$.items": {"matchers": [{"match": "type", "min": 2}]}},
+    {"$.items": {"matchers": [{"match": "type", "max": 2}]}},
+    {"$.items": {"matchers": [{"match": "type", "min": 1, "max": 3}]}},
+    {"$.items": {"matchers": [{"match": "type", "min": 1}]},
+     "$.items[*].id": {"matchers": [{"match": "integer"}]}},
+    {"$.items": {"matchers": [{"match": "type"}]},
+     "$.items[2]": {"matchers": [{"match": "integer"}]}},
+    {"$.items": {"matchers": [{"match": "type"}]}, "$.items[1]": {"matchers": [{"match": "null"}]}},
+    {"$.items": {"matchers": [{"match": "equality"}]}},
+    {"$.items": {"matchers": [{"match": "notEmpty"}]}},
+    {"$.items[*]": {"matchers": [{"match": "type"}]}},
+    {"$": {"matchers": [{"match": "type"}]}},
+])
+@pytest.mark.parametrize("example", [[], [1, 2], ["a"], [{"id": 1}], [{"id": 1}, {"id": 2}],
+                                     [[1], [2]], [True, 1.5]])
+def test_lists_sizes_and_items(rules: dict[str, Any] | None, example: list[Any]) -> None:
+    ctx = _ctx(rules)
+    shapes: list[Any] = [[], [1], [1, 2], [1, 2, 3, 4], ["a", "b"], [{"id": 1}],
+                         [{"id": 1}, {"id": 2}, {"id": 3}], [{"id": "1"}], [{"id": 1, "x": 2}],
+                         [{}], [[1], [2], [3]], [[]], [True], [1.0, 2], None, {}, "[]",
+                         [{"id": 1}] * 70]
+    for actual in shapes:
+        _agrees({"items": example}, {"items": actual}, ctx)
+
+
+@pytest.mark.parametrize("allow_unexpected", [False, True])
+def test_maps_keys_missing_and_unexpected(allow_unexpected: bool) -> None:
+    expected = {"a": 1, "b": {"c": "x"}, "e": {}}
+    actuals: list[Any] = [
+        expected, {"a": 1, "b": {"c": "x"}}, {"a": 1, "b": {"c": "x"}, "e": {}, "z": 0},
+        {"a": 1, "b": {"c": "x", "d": 1}, "e": {}}, {"a": 1, "b": {"c": "x"}, "e": {"q": 1}},
+        {"a": True, "b": {"c": "x"}, "e": {}}, {"a": 1.0, "b": {"c": "x"}, "e": {}},
+        {"a": 1, "b": [], "e": {}}, {"a": 1, "b": None, "e": {}}, {"b": {"c": "x"}, "e": {}, "z": 1},
+        [], None,
+    ]
+    for rules in (None, {"$.b": {"matchers": [{"match": "type"}]}},
+                  {"$.a": {"matchers": [{"match": "type"}]},
+                   "$.b.c": {"matchers": [{"match": "regex", "regex": "[a-z]"}]}},
+                  {"$.b": {"matchers": [{"match": "values"}]}},
+                  {"$.b": {"matchers": [{"match": "eachKey", "rules": [
+                      {"match": "regex", "regex": "[a-c]"}]}]}}):
+        ctx = _ctx(rules, allow_unexpected=allow_unexpected)
+        for actual in actuals:
+            _agrees(expected, actual, ctx)
+
+
+def test_regex_on_numbers_and_other_non_strings() -> None:
+    ctx = _ctx({"$.n": {"matchers": [{"match": "regex", "regex": "\\d+"}]}})
+    assert _agrees({"n": "12"}, {"n": 12}, ctx)
+    assert not _agrees({"n": "12"}, {"n": 1.5}, ctx)
+    assert not _agrees({"n": "12"}, {"n": True}, ctx)
+    assert not _agrees({"n": "12"}, {"n": None}, ctx)
+    assert not _agrees({"n": "12"}, {"n": [1]}, ctx)
+
+
+def test_deep_nesting_falls_back_without_error() -> None:
+    for depth in (5, 40, 120):
+        expected: Any = 1
+        for _ in range(depth):
+            expected = {"a": [expected]}
+        actual = copy.deepcopy(expected)
+        assert _agrees(expected, actual, _ctx(None))
+        inner = actual
+        for _ in range(depth - 1):
+            inner = inner["a"][0]
+        inner["a"][0] = True
+        assert not _agrees(expected, actual, _ctx(None))
+
+
+def _order() -> tuple[Any, Context]:
+    interaction = json.loads(FIXTURE.read_text())["interactions"][0]["request"]
+    rules = compile_rules(interaction["matchingRules"], "3.0.0", "$")
+    return interaction["body"], context_for(rules, "body", allow_unexpected=False)
+
+
+def _good_order(expected: Any) -> Any:
+    """Other values under the same rules (as the bench's POST body)."""
+    good = copy.deepcopy(expected)
+    good["id"] = "ord-654321"
+    good["customer"].update(name="Grace Hopper", email="grace@example.org")
+    for i, item in enumerate(good["items"]):
+        item.update(sku=f"XYZ-{2000 + i}", qty=3 * i + 2, price=19.5 + i, tags=["red"])
+    good["items"].append(copy.deepcopy(good["items"][0]))
+    return good
+
+
+@pytest.mark.usefixtures("no_match_calls")
+def test_a_matching_order_is_accepted_without_match() -> None:
+    expected, ctx = _order()
+    plan = json_plan(expected, ctx)
+    assert match_json(plan, _good_order(expected)) == []
+    assert match_json(plan, expected) == []
+
+
+@pytest.mark.parametrize("change", [
+    lambda d: d["items"][3].update(qty="three"),
+    lambda d: d["items"][3].update(qty=True),
+    lambda d: d["items"][3].update(price=None),
+    lambda d: d["customer"].update(email="not an e-mail"),
+    lambda d: d["customer"].update(extra=1),
+    lambda d: d["customer"]["address"].pop("city"),
+    lambda d: d.update(items=[]),
+    lambda d: d["items"][0].update(tags=[1]),
+    lambda d: d["items"][0].update(tags="blue"),
+    lambda d: d["items"][-1]["warehouse"].update(bin="B1"),
+    lambda d: d["items"][0].update(sku=1234),
+    lambda d: d.update(priority="high"),
+])
+def test_order_mismatches_are_those_of_the_reference(change: Any) -> None:
+    expected, ctx = _order()
+    plan = json_plan(expected, ctx)
+    actual = _good_order(expected)
+    change(actual)
+    assert not plan.accepts()(actual)
+    assert match_json(plan, actual) == reference(expected, actual, ctx) != []
