@@ -260,6 +260,13 @@ class Controller:
             pool = self._pool
         return pool.wait_until_full(timeout) if pool is not None else True
 
+    def worker_pids(self) -> set[int]:
+        """Every worker process this controller holds: serving, idle, or being reaped."""
+        with self._registry_lock:
+            serving = {worker.pid for worker in self._workers.values()}
+            pool = self._pool
+        return serving | set(pool.idle_pids() if pool else []) | set(self._reaper.pids())
+
     def idle_pids(self) -> list[int]:
         """The pids of the warm pool's idle workers."""
         with self._registry_lock:
@@ -276,8 +283,7 @@ class Controller:
         process = process_class(target=run, args=(theirs, settings),
                                 name="pactpool-worker", daemon=False)
         try:
-            with self._start_lock:  # multiprocess keeps a module-wide child set: one at a time
-                process.start()
+            process.start()  # thread-safe: each start talks to the forkserver on its own socket
         except Exception as exc:
             ours.close()
             raise WorkerStartError(f"cannot start a worker process: {exc}") from exc

@@ -23,7 +23,7 @@ class Reaper:
         """`finish(worker)` waits a grace for the exit, kills after it, and reaps."""
         self._finish = finish
         self._dying: deque[Any] = deque()
-        self._busy = 0
+        self._busy_with: list[Any] = []
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
 
@@ -36,16 +36,16 @@ class Reaper:
                 self._thread.start()
             self._cond.notify_all()
 
-    def pending(self) -> int:
-        """Workers not reaped yet."""
+    def pids(self) -> list[int]:
+        """The pids of the workers not reaped yet."""
         with self._cond:
-            return len(self._dying) + self._busy
+            return [worker.pid for worker in (*self._dying, *self._busy_with)]
 
     def drain(self, timeout: float) -> bool:
         """Block until every added worker is reaped; False if `timeout` passed first."""
         deadline = time.monotonic() + timeout
         with self._cond:
-            while self._dying or self._busy:
+            while self._dying or self._busy_with:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return False
@@ -67,7 +67,7 @@ class Reaper:
         """
         workers = list(self._dying)
         self._dying = deque()
-        self._busy = 0
+        self._busy_with = []
         self._cond = threading.Condition()
         self._thread = None
         return workers
@@ -78,12 +78,12 @@ class Reaper:
                 while not self._dying:
                     self._cond.wait()
                 worker = self._dying.popleft()
-                self._busy += 1
+                self._busy_with.append(worker)
             try:
                 self._finish(worker)
             except Exception:  # a reap that fails must not stop the later ones
                 pass
             finally:
                 with self._cond:
-                    self._busy -= 1
+                    self._busy_with.remove(worker)
                     self._cond.notify_all()

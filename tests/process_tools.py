@@ -27,3 +27,25 @@ def parent_of(pid: int) -> int:
 
 def open_fds() -> int:
     return len(os.listdir("/proc/self/fd"))
+
+
+def children_of(pid: int) -> list[int]:
+    """The live (not zombie) child processes of `pid`."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+            if int(stat[1]) == pid and stat[0] != "Z":
+                found.append(int(entry))
+    return found
+
+
+def worker_processes() -> list[int]:
+    """The workers alive now: the children of this process's pactpool forkserver."""
+    from multiprocess import forkserver
+
+    pid = getattr(forkserver._forkserver, "_forkserver_pid", None)
+    return children_of(pid) if pid else []

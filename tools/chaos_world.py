@@ -25,7 +25,6 @@ from typing import Any
 
 import chaos_http as http
 import chaos_procs as procs
-import multiprocess
 import orjson
 from chaos_http import Answer, Reading
 from chaos_procs import ProcId
@@ -236,8 +235,9 @@ class World:
         return problems
 
     def resources(self) -> dict[str, Any]:
+        self.ctl.drain_reaper()
         return {"open descriptors": procs.open_fds(), "threads": threading.active_count(),
-                "active children": len(multiprocess.active_children())}
+                "worker processes": len(self.ctl.worker_pids())}
 
     def settle_pool(self) -> None:
         """Take every idle worker once (pool_size creates, then cleanups): the pool drops an
@@ -401,7 +401,8 @@ class World:
             return problems
         if not self.wait_for_pool():
             problems.append("the warm pool did not refill within 15 s")
-        active = {p.pid for p in multiprocess.active_children()}
+        self.ctl.drain_reaper()  # stopped workers are reaped in the background
+        active = self.ctl.worker_pids()
         running = {s.pid for s in self.running.values()}
         if not running <= active:
             problems.append(f"running servers {sorted(running - active)} are not children the "

@@ -43,6 +43,28 @@ def arm_parent_death_signal() -> bool:
     return armed
 
 
+def release_forkserver_descriptors() -> None:
+    """Close the forkserver's "alive" pipe and the resource tracker's pipe that fork handed us.
+
+    The forkserver exits on end of file of its alive pipe, which comes only when every
+    holder of the write end is gone: the controller, and every child it forked. A worker
+    busy in a long match (a catastrophic regex) would keep the forkserver, and so itself,
+    alive after the controller died; without these descriptors the forkserver exits and the
+    kernel's parent-death signal kills the busy worker too. Workers fork nothing, so they
+    need neither pipe.
+    """
+    from multiprocess import forkserver, resource_tracker
+
+    server = forkserver._forkserver
+    tracker = resource_tracker._resource_tracker
+    for owner, name in ((server, "_forkserver_alive_fd"), (tracker, "_fd")):
+        fd = getattr(owner, name, None)
+        if isinstance(fd, int):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+            setattr(owner, name, None)
+
+
 def leave_terminal_process_group() -> None:
     """Own process group: a terminal's Ctrl-C reaches the controller, which cleans up in order."""
     with contextlib.suppress(OSError):  # already a group leader, or not permitted

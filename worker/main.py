@@ -33,6 +33,7 @@ WORKER_VERSION = "0.1.0"
 def run(conn: Any, settings: dict[str, Any]) -> None:
     """Process target. Never returns normally: the process ends with `os._exit`."""
     lifeline.arm_parent_death_signal()
+    lifeline.release_forkserver_descriptors()
     lifeline.leave_terminal_process_group()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the controller decides when we stop
     code = 0

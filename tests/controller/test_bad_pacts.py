@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import multiprocess
 import pytest
+from process_tools import worker_processes
 from support import interaction, simple_pact
 
 import pactpool
@@ -34,7 +34,7 @@ def test_bad_pact_raises_a_typed_error_and_leaves_no_process(name: str, pact: An
     ctl = pactpool.api.controller()
     assert ctl.ports() == before == []
     assert ctl.wait_for_pool(timeout=30)
-    assert len(multiprocess.active_children()) == ctl.pool_size  # only the idle pool is left
+    assert len(worker_processes()) == ctl.pool_size  # only the idle pool is left
 
 
 def test_a_missing_file_is_a_clear_error() -> None:

@@ -17,10 +17,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import multiprocess
 import orjson
 import pytest
-from process_tools import gone, open_fds, parent_of
+from process_tools import gone, open_fds, parent_of, process_state, worker_processes
 from support import interaction, poll, refuses, simple_pact
 
 import pactpool
@@ -73,6 +72,28 @@ def test_sigkilled_harness_takes_every_worker_along(harness: Any) -> None:
     assert not any(refuses(p) for p in info["ports"])
     process.kill()
     assert poll(lambda: all_dead(info), timeout=5), "a worker outlived its SIGKILLed harness"
+
+
+def test_a_sigkilled_harness_takes_a_busy_worker_along(harness: Any) -> None:
+    evil = simple_pact(interaction("evil", "GET", "/x", matchingRules={
+        "$.path": {"match": "regex", "regex": "^/(a+)+$"}}))
+    busy = f"""
+        import socket
+        evil = pactpool.MockServer({evil!r})
+        hang = socket.create_connection(("127.0.0.1", evil.port))
+        hang.sendall(b"GET /{'a' * 40}! HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n")
+        while True:  # until the worker is deep in the match, deaf to its pipe
+            try:
+                ctl.call(evil.port, "matched", timeout=0.2)
+            except pactpool.WorkerTimeoutError:
+                break
+        servers.append(evil)
+        """
+    process, info = harness(busy)
+    busy_pid = info["pids"][-1]
+    assert process_state(busy_pid) == "R"
+    process.kill()
+    assert poll(lambda: all_dead(info), timeout=5), "a busy worker outlived its harness"
 
 
 def test_the_chain_holds_through_the_forkserver(harness: Any) -> None:
@@ -129,14 +150,14 @@ def test_cleanup_leaves_descriptors_threads_and_children_where_they_were() -> No
     pactpool.cleanup_mock_server(pactpool.create_mock_server(PACT))  # forkserver and pool up
     assert ctl.wait_for_pool(timeout=30)
     assert ctl.drain_reaper()
-    before = (open_fds(), threading.active_count(), len(multiprocess.active_children()))
+    before = (open_fds(), threading.active_count(), len(worker_processes()))
     for _ in range(100):
         port = pactpool.create_mock_server(PACT)
         assert pactpool.cleanup_mock_server(port)
         assert refuses(port)
     assert ctl.wait_for_pool(timeout=30)
     assert ctl.drain_reaper()  # stopped workers are collected in the background
-    after = (open_fds(), threading.active_count(), len(multiprocess.active_children()))
+    after = (open_fds(), threading.active_count(), len(worker_processes()))
     assert after == before
 
 
