@@ -248,7 +248,8 @@ class Controller:
             if self.pool_size <= 0:
                 return None
             if self._pool is None:
-                self._pool = WarmPool(lambda: self._spawn(prebind_host=POOL_HOST),
+                self._pool = WarmPool(lambda rehearse: self._spawn(prebind_host=POOL_HOST,
+                                                                   rehearse=rehearse),
                                       self._kill_and_reap, self.pool_size, self.start_timeout)
             pool = self._pool
         worker: Worker | None = pool.take()
@@ -273,13 +274,13 @@ class Controller:
             pool = self._pool
         return pool.idle_pids() if pool is not None else []
 
-    def _spawn(self, prebind_host: str | None = None) -> Worker:
+    def _spawn(self, prebind_host: str | None = None, rehearse: bool = True) -> Worker:
         from pactpool_worker.main import run  # imported here: the controller never runs it
 
         context = self._ctx()
         ours, theirs = context.Pipe(duplex=True)
         process_class = WorkerProcess if self._start_method == "forkserver" else context.Process
-        settings = {"prebind_host": prebind_host}
+        settings = {"prebind_host": prebind_host, "rehearse": rehearse}
         process = process_class(target=run, args=(theirs, settings),
                                 name="pactpool-worker", daemon=False)
         try:

@@ -54,7 +54,8 @@ def _serve(conn: Any, settings: dict[str, Any]) -> int:
     slot = ServiceSlot()
     early: asyncio.AbstractServer | None = None
     if spare is not None:  # a pool worker: idle time is free, a create's time is not
-        rehearse(loop)
+        if settings.get("rehearse", True):
+            rehearse(loop)
         early = loop.run_until_complete(start_server(spare, slot.handle, on_reject=slot.reject))
     # Hello (id 0): set up and waiting. A pool keeps workers in this state until a create.
     conn.send_bytes(protocol.encode_result(0, {"idle": True, "pid": os.getpid()}))

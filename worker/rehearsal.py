@@ -74,6 +74,20 @@ OTHER_SAMPLES = (b"""{
 
 def rehearse(loop: asyncio.AbstractEventLoop) -> None:
     """Run the request path once; leaves nothing behind (no socket, no record)."""
+    service = rehearse_matching()
+    sock = bind_listener("127.0.0.1", 0)
+    server = loop.run_until_complete(start_server(sock, service.handle))
+    server.close()
+    loop.run_until_complete(server.wait_closed())
+
+
+def rehearse_matching() -> MockService:
+    """The sans-IO part: load the samples, build servers, answer requests in-process.
+
+    The forkserver runs this once before it freezes its heap, so that what a first run
+    leaves behind (compiled regexes in `re`'s cache, the interpreter's specialised
+    bytecode, lazily built tables) is made once and shared by every worker.
+    """
     context = GeneratorContext.live(base_url("127.0.0.1", 1))
     for sample in OTHER_SAMPLES:
         MockService(load_pact(sample), MockOptions(), Logbook(), context)
@@ -85,7 +99,5 @@ def rehearse(loop: asyncio.AbstractEventLoop) -> None:
                                [("accept", "application/json")], b"", "1.1", None))
     service.recorder.matched()
     service.recorder.mismatches()
-    sock = bind_listener("127.0.0.1", 0)
-    server = loop.run_until_complete(start_server(sock, service.handle))
-    server.close()
-    loop.run_until_complete(server.wait_closed())
+    service.log.text()
+    return service

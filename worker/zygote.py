@@ -1,4 +1,4 @@
-"""Preloaded by the forkserver: everything a worker runs, imported once, then frozen.
+"""Preloaded by the forkserver: everything a worker runs, imported and run once, then frozen.
 
 Every worker is a `fork()` of the forkserver, so what is imported here is shared with all
 of them copy-on-write. `gc.freeze()` moves these objects out of the collector's reach, so a
@@ -13,6 +13,7 @@ import gc
 
 import pactpool_worker.launch
 import pactpool_worker.main
+from pactpool_worker.rehearsal import rehearse_matching
 
 try:
     import uvloop
@@ -21,5 +22,6 @@ except ImportError:  # optional: the stdlib loop serves too
 
 PRELOADED = (pactpool_worker.main, pactpool_worker.launch, uvloop, encodings.idna)
 
+rehearse_matching()  # first-run work (regexes, specialised bytecode) done once, shared by all
 gc.collect()
 gc.freeze()

@@ -78,3 +78,25 @@ def test_pool_size_zero_forks_per_create(ctl: Any) -> None:
             assert ctl.idle_pids() == []
     finally:
         pactpool.configure(pool_size=2)
+
+
+def test_workers_made_during_a_burst_skip_the_rehearsal_and_serve_alike(
+        ctl: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pactpool import pool
+
+    monkeypatch.setattr(pool, "BURST_WINDOW", 3600.0)  # every refill of an empty pool: a burst
+    made: list[bool] = []
+    spawn = ctl._pool._spawn
+    monkeypatch.setattr(ctl._pool, "_spawn", lambda rehearse: made.append(rehearse) or
+                        spawn(rehearse))
+    servers = [pactpool.MockServer(PACT) for _ in range(ctl.pool_size + 1)]  # drain the pool
+    try:
+        assert ctl.wait_for_pool(timeout=30)
+        assert made and made[0] is False  # made for an empty pool: no rehearsal
+        servers += [pactpool.MockServer(PACT) for _ in range(ctl.pool_size)]
+        for server in servers:
+            assert httpx.get(server.url + "/ping").status_code == 200
+            assert server.matched
+    finally:
+        for server in servers:
+            server.close()
