@@ -814,6 +814,22 @@ class Bench:
         lines.append(f"create -> accepts, 1 interaction: warm pool (pool_size={default_size}) "
                      f"{median(results['pool']):.2f} ms, configure(pool_size=0) "
                      f"{median(results['no pool']):.2f} ms (median of {rounds} each)")
+        self.log(f"design: cleanup returns vs the process is gone, {rounds} rounds")
+        returned, exited = [], []
+        for _ in range(rounds):
+            ctl.wait_for_pool()
+            port = pactpool.create_mock_server(text)
+            pid = ctl.worker(port).pid
+            start = time.perf_counter()
+            pactpool.cleanup_mock_server(port)
+            returned.append((time.perf_counter() - start) * 1000)
+            deadline = start + 5.0
+            while Path(f"/proc/{pid}").exists() and time.perf_counter() < deadline:
+                time.sleep(0.0002)
+            exited.append((time.perf_counter() - start) * 1000)
+        lines.append(f"cleanup, 1 interaction: returns (port closed) after {median(returned):.2f}"
+                     f" ms; the process is gone (kernel teardown, reaped in the background) "
+                     f"after {median(exited):.2f} ms (median of {rounds})")
         self.log("design: 200 servers from a pool of 200 (configure(pool_size=200))")
         pactpool.configure(pool_size=200)
         pactpool.cleanup_mock_server(pactpool.create_mock_server(text))
