@@ -21,7 +21,7 @@ from pactpool_worker.logbook import Logbook
 from pactpool_worker.matching import InteractionIndex, Selection
 from pactpool_worker.pact import BodyState, Interaction, Pact, request_from_http
 from pactpool_worker.record import Recorder
-from pactpool_worker.server import HttpRequest, HttpResponse
+from pactpool_worker.server import HttpRequest, HttpResponse, prepare
 
 CORS_ALLOW_METHODS = "GET, HEAD, POST, PUT, DELETE, CONNECT, OPTIONS, TRACE, PATCH"
 JSON_UTF8 = "application/json; charset=utf-8"
@@ -42,22 +42,26 @@ class MockService:
 
     def __init__(self, pact: Pact, options: MockOptions, log: Logbook,
                  generation: GeneratorContext | None = None) -> None:
-        """Prepare every response once; a bad generator raises InvalidPactError here.
+        """Compile every response's generators; a bad one raises InvalidPactError here.
 
         `generation` gives the generators their randomness, clock and this server's URL
-        (default: fresh randomness, the real clock, no URL).
+        (default: fresh randomness, the real clock, no URL). Responses without generators
+        are built on their first match (a create pays nothing for them).
         """
         self.pact = pact
         self.options = options
         self.log = log
         self.recorder = Recorder(pact.interactions)
         self._index = InteractionIndex(pact.interactions)
-        context = generation or GeneratorContext.live()
         self._responses: dict[int, Wire] = {}
         self._generated: dict[int, Callable[[], Wire]] = {}
+        self._answers: dict[int, HttpResponse] = {}
+        """Matched static responses without CORS origin, head prerendered, by interaction."""
+        context = generation
         for interaction in pact.interactions:
-            if interaction.response is None:
+            if interaction.response is None or not interaction.response.generators:
                 continue
+            context = context or GeneratorContext.live()
             example = _prepared_response(interaction)
             source = _response_source(interaction, example, context, log)
             if callable(source):
@@ -71,7 +75,7 @@ class MockService:
         try:
             actual = request_from_http(http.method, http.path, http.query_string, http.headers,
                                        http.body)
-            selection = self._index.select(actual)
+            selection = self._index.select(actual, lowered_headers=True)
         except Exception as exc:  # a matcher bug: recorded and answered, never a lost request
             error = f"{type(exc).__name__}: {exc}"
             self.recorder.record_error(http.method, http.path, error)
@@ -79,31 +83,49 @@ class MockService:
             return HttpResponse(500, [("Content-Type", JSON_UTF8), ("X-Pact", "Matcher-Error")],
                                 orjson.dumps({"error": f"pactpool matcher failed: {error}"}))
         self.recorder.record(selection, actual)
-        origin = _header(http.headers, "origin")
+        interaction = selection.interaction
         if selection.kind == "match":
-            assert selection.interaction is not None
-            if self.log.enabled("info"):
-                self.log.log("info", f"{actual.method} {http.path} matched "
-                                     f"'{selection.interaction.description}'")
-            status, headers, body = self._matched_response(selection.interaction)
-            return HttpResponse(status, [*_cors_headers(origin), *headers], body)
+            assert interaction is not None
+            self.log.note("info", "{} {} matched '{}'", actual.method, http.path,
+                          interaction.description)
+            return self._matched(interaction, _header(http.headers, "origin"))
+        origin = _header(http.headers, "origin")
         if actual.method == "OPTIONS" and self.options.cors_preflight:
             self.log.log("info", f"OPTIONS {http.path}: CORS preflight answered")
             return _preflight_response(origin, _header(http.headers,
                                                        "access-control-request-headers"))
         return self._unmatched_response(selection, actual.method, http)
 
+    def _matched(self, interaction: Interaction, origin: str | None) -> HttpResponse:
+        """The answer to a match: CORS headers, then the interaction's response."""
+        if origin is None:
+            answer = self._answers.get(interaction.index)
+            if answer is not None:
+                return answer
+        status, headers, body = self._matched_response(interaction)
+        answer = HttpResponse(status, [*_cors_headers(origin), *headers], body)
+        if origin is None and interaction.index not in self._generated:
+            self._answers[interaction.index] = answer = _prepare(answer)
+        return answer
+
     def _matched_response(self, interaction: Interaction) -> Wire:
         """The prebuilt response, or a fresh one when generators fill it per request."""
         generate = self._generated.get(interaction.index)
         if generate is None:
-            return self._responses[interaction.index]
+            return self._static_response(interaction)
         try:
             return generate()
         except Exception as exc:  # a generator bug costs the fresh values, never the answer
             self.log.log("error", f"generators of '{interaction.description}' failed "
                                   f"({type(exc).__name__}: {exc}); answering with the example")
             return self._responses[interaction.index]
+
+    def _static_response(self, interaction: Interaction) -> Wire:
+        """The response built once, on its first match."""
+        wire = self._responses.get(interaction.index)
+        if wire is None:
+            wire = self._responses[interaction.index] = _prepared_response(interaction)
+        return wire
 
     def reject(self, status: int, message: str, client: tuple[str, int] | None) -> None:
         """The listener answered a request by itself (bad HTTP, too large): record it."""
@@ -196,6 +218,15 @@ def _prepared_response(interaction: Interaction) -> Wire:
                for name, values in (response.headers or {}).items()]
     body = response.body.content if response.body.state is BodyState.PRESENT else b""
     return response.status, headers, body
+
+
+def _prepare(answer: HttpResponse) -> HttpResponse:
+    """The answer with its head rendered once; as it is when its status cannot be rendered
+    (the listener then answers that error, as for any response)."""
+    try:
+        return prepare(answer)
+    except ValueError:
+        return answer
 
 
 def _header_safe(text: str) -> str:

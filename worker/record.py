@@ -24,15 +24,10 @@ class Recorder:
 
     def __init__(self, interactions: Sequence[Interaction]) -> None:
         self._http = [i for i in interactions if i.request is not None]
-        # Interactions with the same expected request are covered by one call, as in the reference.
-        groups: dict[bytes, int] = {}
-        self._group_of: dict[int, int] = {}
-        for interaction in self._http:
-            assert interaction.request is not None
-            key = orjson.dumps(request_to_json(interaction.request), option=orjson.OPT_SORT_KEYS)
-            self._group_of[interaction.index] = groups.setdefault(key, len(groups))
-        self._covered = [False] * len(groups)
-        self._uncovered = len(groups)
+        self._group_of = _groups(self._http)
+        groups = len(set(self._group_of.values()))  # numbered 0 .. groups - 1
+        self._covered = [False] * groups
+        self._uncovered = groups
         self._problems: list[dict[str, Any]] = []
         self.requests = 0
         self.requests_by_path: dict[str, int] = {}
@@ -43,7 +38,13 @@ class Recorder:
     def record(self, selection: Selection, actual: Request) -> None:
         """Note one request's outcome; called before its response is written."""
         self.requests += 1
-        self._count_path(actual.path)
+        path = actual.path
+        counts = self.requests_by_path
+        count = counts.get(path)
+        if count is not None:
+            counts[path] = count + 1
+        else:
+            self._count_path(path)
         if selection.kind == "not-found":
             if actual.method == "OPTIONS":
                 self.ignored_preflights += 1  # an unmatched OPTIONS never counts against the pact
@@ -57,7 +58,10 @@ class Recorder:
             return
         interaction = selection.interaction
         assert interaction is not None and interaction.request is not None
-        self._cover(interaction.index)
+        group = self._group_of[interaction.index]
+        if not self._covered[group]:
+            self._covered[group] = True
+            self._uncovered -= 1
         if selection.kind == "match":
             self.matches += 1
             return
@@ -84,12 +88,6 @@ class Recorder:
         if path not in counts and len(counts) >= MAX_PATHS:
             path = OTHER_PATHS
         counts[path] = counts.get(path, 0) + 1
-
-    def _cover(self, index: int) -> None:
-        group = self._group_of[index]
-        if not self._covered[group]:
-            self._covered[group] = True
-            self._uncovered -= 1
 
     def matched(self) -> bool:
         """No unexpected or mismatched request, and every interaction was hit."""
@@ -120,3 +118,31 @@ class Recorder:
             "matched": self.matched(),
             "requests_by_path": dict(self.requests_by_path),
         }
+
+
+def _groups(http: list[Interaction]) -> dict[int, int]:
+    """Interaction index -> group: interactions with the same expected request share a group.
+
+    Equal requests have equal methods and paths, so only interactions that share both are
+    compared, by their serialised requests; the others are groups of one at no cost.
+    """
+    by_route: dict[tuple[str, str], list[Interaction]] = {}
+    for interaction in http:
+        assert interaction.request is not None
+        by_route.setdefault((interaction.request.method, interaction.request.path),
+                            []).append(interaction)
+    group_of: dict[int, int] = {}
+    groups = 0
+    for same_route in by_route.values():
+        if len(same_route) == 1:
+            group_of[same_route[0].index] = groups
+            groups += 1
+            continue
+        keys: dict[bytes, int] = {}
+        for interaction in same_route:
+            assert interaction.request is not None
+            key = orjson.dumps(request_to_json(interaction.request), option=orjson.OPT_SORT_KEYS)
+            group = group_of[interaction.index] = keys.setdefault(key, groups)
+            if group == groups:
+                groups += 1
+    return group_of

@@ -23,7 +23,8 @@ from typing import Any, cast
 
 import httptools
 
-__all__ = ["Handler", "HttpRequest", "HttpResponse", "Limits", "start_server"]
+__all__ = ["Handler", "HttpRequest", "HttpResponse", "Limits", "Prepared", "prepare",
+           "start_server"]
 
 _log = logging.getLogger(__name__)
 
@@ -48,6 +49,21 @@ class HttpResponse:
     status: int
     headers: list[tuple[str, str]]
     body: bytes
+    prepared: Prepared | None = None
+    """Set by `prepare` for a response answered many times: its head, rendered once."""
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A response's head as `_render` writes it, up to (not including) the blank line."""
+
+    head: bytes
+    closes: bool
+    """The handler's headers say `Connection: close`."""
+    has_body: bool
+    """The status carries a body (and so a Content-Length)."""
+    whole: bytes
+    """Head, blank line and body: the bytes of the common case (HTTP/1.1, kept alive, no HEAD)."""
 
 
 RejectHook = Callable[[int, str, "tuple[str, int] | None"], None]
@@ -133,33 +149,56 @@ def _error_response(status: int, message: str) -> HttpResponse:
     return HttpResponse(status, [("Content-Type", _JSON)], body)
 
 
+def prepare(response: HttpResponse) -> HttpResponse:
+    """`response` with its head rendered now: for a handler that returns it again and again.
+
+    The listener never changes a response, so a handler may return the same one each time.
+    An invalid status raises ValueError here, as it would when rendered.
+    """
+    head, closes, has_body = _head(response.status, response.headers, len(response.body))
+    body = response.body if has_body else b""
+    response.prepared = Prepared(head, closes, has_body, head + b"\r\n" + body)
+    return response
+
+
+def _head(status: int, headers: list[tuple[str, str]], length: int) -> tuple[bytes, bool, bool]:
+    """Status line, the handler's headers and Content-Length, without the blank line; whether
+    the headers ask to close; whether the status carries a body."""
+    parts = [_status_line(status)]
+    append = parts.append
+    closes = False
+    for name, value in headers:
+        if name.lower() in _FRAMING:
+            if name.lower() == "connection" and "close" in value.lower():
+                closes = True
+            continue
+        append(f"{name}: {value}\r\n")
+    has_body = not (status < 200 or status in _NO_BODY)
+    if has_body:
+        append(f"Content-Length: {length}\r\n")
+    return "".join(parts).encode(), closes, has_body
+
+
 def _render(
     response: HttpResponse, keep_alive: bool, head_only: bool, http10: bool
 ) -> tuple[bytes, bool]:
     """Serialise `response` in one join; returns its bytes and whether the connection stays open."""
-    status = response.status
-    parts = [_status_line(status)]
-    append = parts.append
-    for name, value in response.headers:
-        if name.lower() in _FRAMING:
-            if name.lower() == "connection" and "close" in value.lower():
-                keep_alive = False
-            continue
-        append(f"{name}: {value}\r\n")
-    body = response.body
-    if status < 200 or status in _NO_BODY:
-        body = b""
+    prepared = response.prepared
+    if prepared is None:
+        head, closes, has_body = _head(response.status, response.headers, len(response.body))
     else:
-        append(f"Content-Length: {len(body)}\r\n")
-        if head_only:
-            body = b""
+        if keep_alive and not (head_only or http10 or prepared.closes):
+            return prepared.whole, True
+        head, closes, has_body = prepared.head, prepared.closes, prepared.has_body
+    if closes:
+        keep_alive = False
+    body = response.body if has_body and not head_only else b""
     if not keep_alive:
-        append("Connection: close\r\n\r\n")
+        head += b"Connection: close\r\n\r\n"
     elif http10:
-        append("Connection: keep-alive\r\n\r\n")
+        head += b"Connection: keep-alive\r\n\r\n"
     else:
-        append("\r\n")
-    head = "".join(parts).encode()
+        head += b"\r\n"
     return (head + body if body else head), keep_alive
 
 

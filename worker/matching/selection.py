@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from pactpool_worker.matching.mismatches import Mismatch
 from pactpool_worker.matching.request import (
@@ -24,7 +24,7 @@ from pactpool_worker.matching.request import (
     path_problems,
     path_rules,
 )
-from pactpool_worker.pact.model import Interaction, Request
+from pactpool_worker.pact.model import BodyState, Interaction, Request
 from pactpool_worker.pact.rules import RuleList
 
 
@@ -38,7 +38,42 @@ class Selection:
     result: RequestMatchResult | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
+class _Exact:
+    """A rule-free, bodiless expected request's query and headers, for a proof of a full match.
+
+    With no rules and no body, an actual request whose query map equals the expected one and
+    whose headers hold exactly the expected values matches fully (the matcher's comparisons
+    are all equalities after stripping and normalising, and equal texts pass them). Anything
+    else is left to the full matcher, so this only ever skips work, never changes an answer.
+    """
+
+    query: dict[str, list[str | None]] | None
+    headers: list[tuple[str, list[str]]]
+    """(lower-cased name, expected values) per expected header."""
+
+    result: RequestMatchResult
+    """A full match's result (no mismatches anywhere): the same for every request, so shared;
+    results are read, never changed, once selection is done."""
+
+    def proves(self, actual: Request, lowered_headers: bool) -> bool:
+        """True when `actual` certainly matches fully; False says nothing either way."""
+        if (actual.query or None) != self.query:
+            return False
+        if self.headers:
+            got = actual.headers
+            if not lowered_headers or got is None:
+                return False
+            for name, values in self.headers:
+                if got.get(name) != values:
+                    return False
+        return True
+
+
+_UNSET: Any = object()
+
+
+@dataclass(slots=True)
 class _Candidate:
     order: int
     interaction: Interaction
@@ -47,11 +82,39 @@ class _Candidate:
     path_rules: RuleList | None
     bound: int
     """The highest score this interaction can reach when its method or its path differs."""
+    exact: _Exact | None = _UNSET
+    """Set on first use when a full match can be proved by equality alone (see `_Exact`)."""
 
     def path_matches(self, path: str) -> bool:
         if self.path_rules is None:
             return self.request.path == path
         return not path_problems(self.request.path, self.path_rules, path)
+
+    def proof(self) -> _Exact | None:
+        """The data for a cheap proof of a full match, built on first use."""
+        exact = self.exact
+        if exact is _UNSET:
+            exact = self.exact = _exact(self.request, self.path_rules)
+        return exact
+
+
+def _exact(request: Request, rules: RuleList | None) -> _Exact | None:
+    """The equality proof's data, or None when rules, a body or V1 query order could matter."""
+    matching = request.matching_rules
+    if rules is not None or request.body.state is not BodyState.MISSING or \
+            (request.strict_query and request.raw_query is not None):
+        return None
+    if matching is not None and any(
+            (category := matching.category(name)) is not None and category.entries
+            for name in ("path", "query", "header")):
+        return None
+    headers = request.headers or {}
+    lowered = [(name.lower(), values) for name, values in headers.items()]
+    if len({name for name, _ in lowered}) != len(lowered):
+        return None  # one actual header checked twice: leave it to the matcher
+    query = request.query or None
+    return _Exact(query, lowered, RequestMatchResult(query={k: [] for k in query or ()},
+                                                     headers={k: [] for k in headers}))
 
 
 _Best = tuple[int, int, _Candidate, RequestMatchResult]
@@ -63,6 +126,10 @@ class InteractionIndex:
     def __init__(self, interactions: Sequence[Interaction]) -> None:
         self.by_method: dict[str, list[_Candidate]] = {}
         self.all: list[_Candidate] = []
+        self._by_route: dict[tuple[str, str], list[_Candidate]] = {}
+        """Candidates without path rules by (method, path): their paths match by equality."""
+        self._ruled: dict[str, list[_Candidate]] = {}
+        """Candidates with path rules by method: their paths are checked against the rules."""
         for interaction in interactions:
             if not interaction.is_http:
                 continue
@@ -70,23 +137,35 @@ class InteractionIndex:
             assert request is not None
             # method or path -1, the other at most +1, each query key / header at most +1, body <= 0
             bound = -1 + 1 + len(request.query or {}) + len(request.headers or {})
+            rules = path_rules(request)
             candidate = _Candidate(len(self.all), interaction, request, request.method.upper(),
-                                   path_rules(request), bound)
+                                   rules, bound)
             self.all.append(candidate)
             self.by_method.setdefault(candidate.method, []).append(candidate)
+            if rules is None:
+                self._by_route.setdefault((candidate.method, request.path), []).append(candidate)
+            else:
+                self._ruled.setdefault(candidate.method, []).append(candidate)
 
-    def select(self, actual: Request) -> Selection:
+    def select(self, actual: Request, *, lowered_headers: bool = False) -> Selection:
+        """The interaction for `actual`, as described in the module docstring.
+
+        `lowered_headers`: the caller promises that `actual`'s header names are lower case
+        (`request_from_http` makes them so), which lets a plain full match skip the matcher.
+        """
         if not self.all:
             return Selection("not-found")
         method = actual.method.upper()
-        same_method = self.by_method.get(method, [])
         tried: dict[int, RequestMatchResult] = {}
-        for candidate in same_method:
-            if not candidate.path_matches(actual.path):
-                continue
-            result = tried[candidate.order] = match_request(candidate.request, actual)
+        for candidate in self._routed(method, actual.path):
+            exact = candidate.proof()
+            if exact is not None and exact.proves(actual, lowered_headers):
+                return Selection("match", candidate.interaction, [], exact.result)
+            result = match_request(candidate.request, actual)
             if result.all_matched:
                 return Selection("match", candidate.interaction, [], result)
+            tried[candidate.order] = result
+        same_method = self.by_method.get(method, [])
         best: _Best | None = None
         for candidate in same_method:
             if candidate.order in tried:
@@ -105,6 +184,19 @@ class InteractionIndex:
         if not result.method_matched or not result.path_matched:
             return Selection("not-found", None, [], result)
         return Selection("mismatch", candidate.interaction, result.mismatches, result)
+
+
+    def _routed(self, method: str, path: str) -> list[_Candidate]:
+        """The candidates whose method and path match, in pact order."""
+        routed = self._by_route.get((method, path), _NONE)
+        ruled = self._ruled.get(method)
+        if ruled is None:
+            return routed
+        return sorted([*routed, *(c for c in ruled if c.path_matches(path))],
+                      key=lambda c: c.order)
+
+
+_NONE: list[_Candidate] = []
 
 
 def _consider(candidate: _Candidate, actual: Request, result: RequestMatchResult,

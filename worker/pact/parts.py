@@ -15,6 +15,21 @@ MULTI_VALUE_HEADERS = frozenset({
 
 def parse_query_string(query: str) -> dict[str, list[str | None]]:
     """`a=1&a=2&flag&b=x+y` -> {a: [1, 2], flag: [None], b: ["x y"]}; `%xx` decoded, `+` a space."""
+    if "%" in query or "+" in query:
+        return _parse_encoded_query(query)
+    result: dict[str, list[str | None]] = {}
+    for part in query.split("&"):  # nothing to decode: the common case, kept cheap
+        if part:
+            name, eq, value = part.partition("=")
+            values = result.get(name)
+            if values is None:
+                result[name] = [value if eq else None]
+            else:
+                values.append(value if eq else None)
+    return result
+
+
+def _parse_encoded_query(query: str) -> dict[str, list[str | None]]:
     result: dict[str, list[str | None]] = {}
     for part in query.split("&"):
         if not part:

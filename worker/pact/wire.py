@@ -10,7 +10,11 @@ import orjson
 from pactpool_worker.pact.bodies import body_from_bytes
 from pactpool_worker.pact.content_type import parse_content_type
 from pactpool_worker.pact.model import BodyState, Request
-from pactpool_worker.pact.parts import parse_query_string, split_header_value
+from pactpool_worker.pact.parts import (
+    MULTI_VALUE_HEADERS,
+    parse_query_string,
+    split_header_value,
+)
 
 
 def request_from_http(method: str, path: str, query_string: str, headers: list[tuple[str, str]],
@@ -19,11 +23,20 @@ def request_from_http(method: str, path: str, query_string: str, headers: list[t
     header_map: dict[str, list[str]] = {}
     for name, value in headers:
         lname = name.lower()
-        header_map.setdefault(lname, []).extend(split_header_value(lname, value))
-    content_type = ", ".join(header_map["content-type"]) if "content-type" in header_map else None
-    query = parse_query_string(query_string) if query_string else None
-    return Request(method=method.upper(), path=path, query=query,
-                   headers=header_map or None, body=body_from_bytes(body, content_type),
+        if lname in MULTI_VALUE_HEADERS:
+            values = split_header_value(lname, value)
+        else:
+            values = [value.strip()]
+        known = header_map.get(lname)
+        if known is None:
+            header_map[lname] = values
+        else:
+            known.extend(values)
+    content_type = header_map.get("content-type")
+    return Request(method.upper(), path,
+                   parse_query_string(query_string) if query_string else None,
+                   header_map or None,
+                   body_from_bytes(body, ", ".join(content_type) if content_type else None),
                    raw_query=query_string or None)
 
 
