@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
 import signal
 import socket
@@ -71,6 +72,7 @@ def _serve(conn: Any, settings: dict[str, Any]) -> int:
         return 2
     args = frame["args"]
     log = Logbook(level=str(args.get("log_level", "info")))
+    gc.disable()  # a load only builds objects that live as long as the worker: nothing to find
     try:
         pact = load_pact(pact_text)
         tls = server_tls_context(args.get("tls"))
@@ -91,6 +93,9 @@ def _serve(conn: Any, settings: dict[str, Any]) -> int:
     except WorkerError as exc:
         conn.send_bytes(protocol.encode_error(frame["id"], exc.to_json()))
         return 0
+    finally:
+        gc.enable()
+    gc.freeze()  # and no collection while serving walks the pact and the server again
     log.log("info", f"serving pact {pact.consumer} -> {pact.provider} "
                     f"({len(pact.interactions)} interactions, spec {pact.spec_version}) "
                     f"on {host}:{port}")
