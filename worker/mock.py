@@ -61,7 +61,8 @@ class MockService:
         for interaction in pact.interactions:
             if interaction.response is None or not interaction.response.generators:
                 continue
-            context = context or GeneratorContext.live()
+            if context is None:
+                context = GeneratorContext.live()
             example = _prepared_response(interaction)
             source = _response_source(interaction, example, context, log)
             if callable(source):

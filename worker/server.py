@@ -155,13 +155,15 @@ def prepare(response: HttpResponse) -> HttpResponse:
     The listener never changes a response, so a handler may return the same one each time.
     An invalid status raises ValueError here, as it would when rendered.
     """
-    head, closes, has_body = _head(response.status, response.headers, len(response.body))
+    parts, closes, has_body = _head(response.status, response.headers, len(response.body))
+    head = "".join(parts).encode()
     body = response.body if has_body else b""
     response.prepared = Prepared(head, closes, has_body, head + b"\r\n" + body)
     return response
 
 
-def _head(status: int, headers: list[tuple[str, str]], length: int) -> tuple[bytes, bool, bool]:
+def _head(status: int, headers: list[tuple[str, str]], length: int
+          ) -> tuple[list[str], bool, bool]:
     """Status line, the handler's headers and Content-Length, without the blank line; whether
     the headers ask to close; whether the status carries a body."""
     parts = [_status_line(status)]
@@ -176,7 +178,14 @@ def _head(status: int, headers: list[tuple[str, str]], length: int) -> tuple[byt
     has_body = not (status < 200 or status in _NO_BODY)
     if has_body:
         append(f"Content-Length: {length}\r\n")
-    return "".join(parts).encode(), closes, has_body
+    return parts, closes, has_body
+
+
+def _ending(keep_alive: bool, http10: bool) -> str:
+    """What ends a head: the connection's fate where it is not the default, a blank line."""
+    if not keep_alive:
+        return "Connection: close\r\n\r\n"
+    return "Connection: keep-alive\r\n\r\n" if http10 else "\r\n"
 
 
 def _render(
@@ -184,21 +193,18 @@ def _render(
 ) -> tuple[bytes, bool]:
     """Serialise `response` in one join; returns its bytes and whether the connection stays open."""
     prepared = response.prepared
-    if prepared is None:
-        head, closes, has_body = _head(response.status, response.headers, len(response.body))
-    else:
+    if prepared is not None:
         if keep_alive and not (head_only or http10 or prepared.closes):
             return prepared.whole, True
-        head, closes, has_body = prepared.head, prepared.closes, prepared.has_body
-    if closes:
-        keep_alive = False
-    body = response.body if has_body and not head_only else b""
-    if not keep_alive:
-        head += b"Connection: close\r\n\r\n"
-    elif http10:
-        head += b"Connection: keep-alive\r\n\r\n"
+        keep_alive = keep_alive and not prepared.closes
+        head = prepared.head + _ending(keep_alive, http10).encode()
+        has_body = prepared.has_body
     else:
-        head += b"\r\n"
+        parts, closes, has_body = _head(response.status, response.headers, len(response.body))
+        keep_alive = keep_alive and not closes
+        parts.append(_ending(keep_alive, http10))
+        head = "".join(parts).encode()
+    body = response.body if has_body and not head_only else b""
     return (head + body if body else head), keep_alive
 
 
@@ -318,7 +324,10 @@ class _Connection(asyncio.Protocol):
             return
         began = self._began
         was_in_head = self._in_message and not self._headers_done
-        self._feed(data)
+        try:
+            self._parser.feed_data(data)
+        except (httptools.HttpParserError, httptools.HttpParserUpgrade) as exc:
+            self._parse_error(exc, data)
         if was_in_head and began == self._began and self._in_message and not self._headers_done:
             self._count_head_chunk(len(data))
         self._drain()
@@ -347,28 +356,27 @@ class _Connection(asyncio.Protocol):
 
     # parsing ------------------------------------------------------------------------------
 
-    def _feed(self, data: bytes) -> None:
-        """Parse `data`; parser errors and rejections become the connection's final answer."""
-        while True:
+    def _parse_error(self, exc: Exception, data: bytes) -> None:
+        """The parser stopped on `data`: an upgrade parses on as plain HTTP/1.1 (h2c and
+        websocket are ignored); an error or a rejection becomes the connection's final answer."""
+        while isinstance(exc, httptools.HttpParserUpgrade):
+            data = data[exc.args[0] :]
+            if self._upgrade_replay:
+                data = self._replay_head() + data
             try:
                 self._parser.feed_data(data)
                 return
-            except httptools.HttpParserUpgrade as exc:
-                # Upgrades (h2c, websocket) are ignored: parse on as plain HTTP/1.1.
-                data = data[exc.args[0] :]
-                if self._upgrade_replay:
-                    data = self._replay_head() + data
-            except httptools.HttpParserCallbackError as exc:
-                cause = exc.__context__
-                if isinstance(cause, _Reject):
-                    self._fail(cause.status, cause.message)
-                else:
-                    _log.error("HTTP parser callback failed", exc_info=cause)
-                    self._fail(500, f"Internal error: {cause!r}")
-                return
-            except httptools.HttpParserError as exc:
-                self._fail(400, f"Bad request: {exc}")
-                return
+            except (httptools.HttpParserError, httptools.HttpParserUpgrade) as again:
+                exc = again
+        if isinstance(exc, httptools.HttpParserCallbackError):
+            cause = exc.__context__
+            if isinstance(cause, _Reject):
+                self._fail(cause.status, cause.message)
+            else:
+                _log.error("HTTP parser callback failed", exc_info=cause)
+                self._fail(500, f"Internal error: {cause!r}")
+            return
+        self._fail(400, f"Bad request: {exc}")
 
     def _count_head_chunk(self, size: int) -> None:
         """Count a read that lay wholly inside one head: httptools buffers a long header unseen."""
@@ -447,7 +455,8 @@ class _Connection(asyncio.Protocol):
         if self._replaying:
             self._replaying = False
             return
-        self._method = _method_name(parser.get_method())
+        raw_method = parser.get_method()
+        self._method = _method_names.get(raw_method) or _method_name(raw_method)
         self._http_version = parser.get_http_version()
         self._path, self._query = _split_target(self._url)
         if self._expect_continue and self._http_version != "1.0":

@@ -157,8 +157,12 @@ class InteractionIndex:
             return Selection("not-found")
         method = actual.method.upper()
         tried: dict[int, RequestMatchResult] = {}
-        for candidate in self._routed(method, actual.path):
-            exact = candidate.proof()
+        routed = self._by_route.get((method, actual.path), _NONE) if not self._ruled else \
+            self._routed(method, actual.path)
+        for candidate in routed:
+            exact = candidate.exact
+            if exact is _UNSET:
+                exact = candidate.proof()
             if exact is not None and exact.proves(actual, lowered_headers):
                 return Selection("match", candidate.interaction, [], exact.result)
             result = match_request(candidate.request, actual)
