@@ -240,3 +240,20 @@ def test_order_mismatches_are_those_of_the_reference(change: Any) -> None:
     change(actual)
     assert not any(accepts(actual) for accepts in _quick_yeses(plan))
     assert match_json(plan, actual) == reference(expected, actual, ctx) != []
+
+
+def test_contexts_are_reused_per_category_and_policy() -> None:
+    """`context_for` hands out one context per category and policy (the request path asks for
+    several per request); never one of another category or policy."""
+    rules = compile_rules({"body": {"$.a": {"matchers": [{"match": "type"}]}},
+                           "query": {"q": {"matchers": [{"match": "integer"}]}},
+                           "header": {}}, "4.0", "$")
+    body = context_for(rules, "body", False)
+    assert context_for(rules, "body", False) is body
+    assert body.rules is rules.category("body")
+    assert context_for(rules, "body", True) == Context(rules.category("body"), True)
+    assert context_for(rules, "query", False).rules is rules.category("query")
+    assert context_for(rules, "header", False) == Context(None, False)
+    assert context_for(None, "body", True) == Context(None, True)
+    other = compile_rules({"body": {"$.a": {"matchers": [{"match": "type"}]}}}, "4.0", "$")
+    assert context_for(other, "body", False).rules is other.category("body")

@@ -46,9 +46,22 @@ class Context:
         return Context(base.with_each_value(loc, rule_list), self.allow_unexpected)
 
 
+_CONTEXTS: dict[tuple[RuleCategory | None, bool], Context] = {}
+"""The contexts `context_for` made, by category and policy: every request asks for several,
+and a frozen dataclass costs about a microsecond to build. Bounded; categories hash by
+identity, and the keys keep them alive, so an identity is never reused while cached."""
+_CONTEXTS_LIMIT = 256
+
+
 def context_for(rules: MatchingRules | None, category: str, allow_unexpected: bool) -> Context:
     """A context over one category of a request's, response's or message's rules."""
     cat = rules.category(category) if rules is not None else None
     if cat is not None and not cat.entries:
         cat = None
-    return Context(cat, allow_unexpected)
+    key = (cat, allow_unexpected)
+    ctx = _CONTEXTS.get(key)
+    if ctx is None:
+        if len(_CONTEXTS) >= _CONTEXTS_LIMIT:
+            _CONTEXTS.clear()
+        ctx = _CONTEXTS[key] = Context(cat, allow_unexpected)
+    return ctx
