@@ -162,3 +162,14 @@ def test_missing_method_and_path_default_like_the_reference() -> None:
     request = load_pact(doc).interactions[0].request
     assert request is not None
     assert (request.method, request.path) == ("GET", "/")
+
+
+def test_the_first_content_type_header_sets_the_body_type() -> None:
+    from pactpool_worker.pact import load_request
+
+    request = load_request({"method": "POST", "path": "/", "body": "a,b",
+                            "headers": {"Content-Type": "text/csv",
+                                        "content-type": "application/json"}}, "3.0.0")
+    assert request.body.content_type == "text/csv"
+    assert request.headers == {"Content-Type": ["text/csv"],
+                               "content-type": ["application/json"]}

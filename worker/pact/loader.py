@@ -17,8 +17,9 @@ from pactpool_worker.pact.model import (
     Request,
     Response,
 )
-from pactpool_worker.pact.parts import parse_query_string, split_header_value
+from pactpool_worker.pact.parts import MULTI_VALUE_HEADERS, parse_query_string
 from pactpool_worker.pact.rule_loader import compile_rules
+from pactpool_worker.pact.rules import MatchingRules
 
 DEFAULT_SPEC_VERSION = "3.0.0"
 """Used when a pact names no version: the reference assumes V3 then, and so do we."""
@@ -27,6 +28,7 @@ ASYNC_MESSAGES = "Asynchronous/Messages"
 SYNC_MESSAGES = "Synchronous/Messages"
 INTERACTION_TYPES = frozenset({HTTP_INTERACTION, ASYNC_MESSAGES, SYNC_MESSAGES})
 _HTTP_METHODS_OK = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ-_!#$%&'*+.^`|~0123456789")
+_COMMON_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 
 
 def load_pact(source: str | bytes | dict[str, Any]) -> Pact:
@@ -144,8 +146,14 @@ def _interaction(index: int, item: Any, spec: str, where: str, is_message: bool)
     return interaction
 
 
+_NO_V4_FIELDS: dict[str, Any] = {}
+
+
 def _v4_fields(item: dict[str, Any], where: str) -> dict[str, Any]:
     """`key`, `pending`, `comments` and `pluginConfiguration`: stored, never used to match."""
+    if "key" not in item and "pending" not in item and "comments" not in item and \
+            "pluginConfiguration" not in item:
+        return _NO_V4_FIELDS  # most pacts: the model's defaults
     key = item.get("key")
     if key is not None and not isinstance(key, str):
         raise InvalidPactError("'key' must be a string", f"{where}.key")
@@ -195,7 +203,8 @@ def load_request(obj: dict[str, Any], spec_version: str, json_path: str = "$") -
     if not isinstance(obj, dict):
         raise InvalidPactError("a request must be a JSON object", json_path)
     method = obj.get("method", "GET")
-    if not isinstance(method, str) or not method or not set(method.upper()) <= _HTTP_METHODS_OK:
+    if not isinstance(method, str) or (method.upper() not in _COMMON_METHODS and (
+            not method or not set(method.upper()) <= _HTTP_METHODS_OK)):
         raise InvalidPactError(
             f"request method must be an HTTP method like \"GET\", not {method!r}",
             f"{json_path}.method")
@@ -203,10 +212,10 @@ def load_request(obj: dict[str, Any], spec_version: str, json_path: str = "$") -
     if not isinstance(path, str):
         raise InvalidPactError(f"request path must be a string like \"/users\", not {path!r}",
                                f"{json_path}.path")
-    query, raw_query = _query(obj.get("query"), f"{json_path}.query")
-    headers = _headers(obj.get("headers"), f"{json_path}.headers")
-    body = load_body(obj, _content_type(headers), spec_version, json_path)
-    rules = compile_rules(obj.get("matchingRules"), spec_version, f"{json_path}.matchingRules")
+    query, raw_query = _query(obj.get("query"), json_path)
+    headers, content_type = _headers(obj.get("headers"), json_path)
+    body = load_body(obj, content_type, spec_version, json_path)
+    rules = _rules(obj, spec_version, json_path)
     return Request(method=method.upper(), path=path, query=query, headers=headers, body=body,
                    matching_rules=rules, generators=_generators(obj, json_path),
                    raw_query=raw_query, strict_query=spec_version == "1.0.0")
@@ -222,16 +231,25 @@ def load_response(obj: dict[str, Any], spec_version: str, json_path: str = "$") 
     if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
         raise InvalidPactError(f"response status must be an HTTP status code (100-599), not "
                                f"{status!r}", f"{json_path}.status")
-    headers = _headers(obj.get("headers"), f"{json_path}.headers")
-    body = load_body(obj, _content_type(headers), spec_version, json_path)
-    rules = compile_rules(obj.get("matchingRules"), spec_version, f"{json_path}.matchingRules")
+    headers, content_type = _headers(obj.get("headers"), json_path)
+    body = load_body(obj, content_type, spec_version, json_path)
+    rules = _rules(obj, spec_version, json_path)
     return Response(status=status, headers=headers, body=body, matching_rules=rules,
                     generators=_generators(obj, json_path))
 
 
-def _query(raw: Any, where: str) -> tuple[dict[str, list[str | None]] | None, str | None]:
+def _rules(obj: dict[str, Any], spec_version: str, json_path: str) -> MatchingRules | None:
+    raw = obj.get("matchingRules")
+    if raw is None:
+        return None
+    return compile_rules(raw, spec_version, f"{json_path}.matchingRules")
+
+
+def _query(raw: Any, json_path: str) -> tuple[dict[str, list[str | None]] | None, str | None]:
+    """The query as a map of value lists, and the query string when the pact gives one."""
     if raw is None:
         return None, None
+    where = f"{json_path}.query"
     if isinstance(raw, str):
         return parse_query_string(raw), raw
     if isinstance(raw, dict):
@@ -239,7 +257,7 @@ def _query(raw: Any, where: str) -> tuple[dict[str, list[str | None]] | None, st
         for name, values in raw.items():
             if isinstance(values, str) or values is None:
                 query[name] = [values]
-            elif isinstance(values, list) and all(isinstance(v, str) or v is None for v in values):
+            elif isinstance(values, list) and _strings_or_nulls(values):
                 query[name] = list(values)
             else:
                 raise InvalidPactError(f"query parameter '{name}' must be a string or a list of "
@@ -248,32 +266,40 @@ def _query(raw: Any, where: str) -> tuple[dict[str, list[str | None]] | None, st
     raise InvalidPactError("'query' must be a query string or an object of lists", where)
 
 
-def _headers(raw: Any, where: str) -> dict[str, list[str]] | None:
+def _strings_or_nulls(values: list[Any]) -> bool:
+    for value in values:
+        if value is not None and value.__class__ is not str and not isinstance(value, str):
+            return False
+    return True
+
+
+def _headers(raw: Any, json_path: str) -> tuple[dict[str, list[str]] | None, str | None]:
+    """The headers as value lists, and the Content-Type among them (joined), if any."""
     if raw is None:
-        return None
+        return None, None
+    where = f"{json_path}.headers"
     if not isinstance(raw, dict):
         raise InvalidPactError("'headers' must be a JSON object", where)
     headers: dict[str, list[str]] = {}
+    content_type: str | None = None
+    seen_type = False  # the first Content-Type header counts, as in the reference
     for name, value in raw.items():
+        lname = name.lower()
         if isinstance(value, str):
-            headers[name] = split_header_value(name, value)
+            values = ([v.strip() for v in value.split(",") if v.strip()] or [value.strip()]
+                      if lname in MULTI_VALUE_HEADERS else [value.strip()])
         elif isinstance(value, list) and all(isinstance(v, str) for v in value):
-            headers[name] = [v.strip() for v in value]
+            values = [v.strip() for v in value]
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            headers[name] = [orjson.dumps(value).decode()]
+            values = [orjson.dumps(value).decode()]
         else:
             raise InvalidPactError(f"header '{name}' must be a string or a list of strings",
                                    f"{where}.{name}")
-    return headers
-
-
-def _content_type(headers: dict[str, list[str]] | None) -> str | None:
-    if not headers:
-        return None
-    for name, values in headers.items():
-        if name.lower() == "content-type":
-            return ", ".join(values) if values else None
-    return None
+        headers[name] = values
+        if lname == "content-type" and not seen_type:
+            content_type = ", ".join(values) if values else None
+            seen_type = True
+    return headers, content_type
 
 
 def _generators(obj: dict[str, Any], where: str) -> dict[str, Any] | None:
