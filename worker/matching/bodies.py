@@ -29,6 +29,8 @@ BodyResult = tuple[BodyTypeMismatch | None, list[BodyMismatch]]
 
 def match_body(expected: Body, actual: Body, ctx: Context, header_ctx: Context) -> BodyResult:
     """Compare bodies: a BodyTypeMismatch when the content types differ, else content mismatches."""
+    if expected.content_type == actual.content_type:
+        return None, _match_states(expected, actual, ctx)  # the same type (or none): agree
     e_ct = parse_content_type(expected.content_type)
     a_ct = parse_content_type(actual.content_type)
     if e_ct is None or a_ct is None or e_ct.equivalent(a_ct) or \
@@ -93,26 +95,26 @@ def match_content(expected: Body, actual: Body, ctx: Context) -> list[BodyMismat
 def _parsed(body: Body, kind: str) -> tuple[str, Any]:
     """The parsed body, cached on the Body (expected bodies are parsed once per pact)."""
     cache = body.parsed_cache
-    if kind not in cache:
+    result: tuple[str, Any] | None = cache.get(kind)
+    if result is None:
         try:
-            cache[kind] = ("ok", orjson.loads(body.content) if kind == "json"
-                           else parse_xml(body.content))
+            result = ("ok", orjson.loads(body.content) if kind == "json"
+                      else parse_xml(body.content))
         except (orjson.JSONDecodeError, XmlError) as exc:
-            cache[kind] = ("error", str(exc))
-    result: tuple[str, Any] = cache[kind]
+            result = ("error", str(exc))
+        cache[kind] = result
     return result
 
 
 def _match_parsed(expected: Body, actual: Body, ctx: Context, kind: str) -> list[BodyMismatch]:
     e_status, e_value = _parsed(expected, kind)
     a_status, a_value = _parsed(actual, kind)
-    failures = []
-    for status, value, which in ((e_status, e_value, "expected"), (a_status, a_value, "actual")):
-        if status == "error":
-            failures.append(BodyMismatch("$", text_of(expected.content), text_of(actual.content),
-                                         f"Failed to parse the {which} body: '{value}'"))
-    if failures:
-        return failures
+    if e_status == "error" or a_status == "error":
+        return [BodyMismatch("$", text_of(expected.content), text_of(actual.content),
+                             f"Failed to parse the {which} body: '{value}'")
+                for status, value, which in ((e_status, e_value, "expected"),
+                                             (a_status, a_value, "actual"))
+                if status == "error"]
     if kind == "json":
         return match_json(_plan(expected, e_value, ctx), a_value)
     return compare_xml(e_value, a_value, ctx)
