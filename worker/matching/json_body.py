@@ -22,6 +22,10 @@ its entries grouped by test (types, regexes, equal scalars, nested closures), a 
 size and items; nothing is formatted and no rule is looked up. A node it cannot speed up
 answers by running `match`. When the quick yes says no, `match` walks the document and
 reports the mismatches, so every mismatch text still comes from one place.
+
+`match_json` asks the plan's whole quick yes (`_whole`): the same tests written out once as
+the source of one generated function, with no call per map or list; past its size and
+nesting limits it calls the closures.
 """
 
 from __future__ import annotations
