@@ -189,7 +189,6 @@ class InteractionIndex:
             return Selection("not-found", None, [], result)
         return Selection("mismatch", candidate.interaction, result.mismatches, result)
 
-
     def _routed(self, method: str, path: str) -> list[_Candidate]:
         """The candidates whose method and path match, in pact order."""
         routed = self._by_route.get((method, path), _NONE)
