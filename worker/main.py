@@ -14,6 +14,7 @@ import os
 import signal
 import socket
 import ssl
+from collections.abc import Iterator
 from typing import Any, NoReturn
 
 from pactpool_worker import lifeline, protocol
@@ -170,11 +171,23 @@ def _event_loop(conn: Any, loop: asyncio.AbstractEventLoop, load_id: int,
     queries = QueryHandler(conn, service, loop, listener)
     conn.send_bytes(protocol.encode_result(load_id, ready))
     loop.add_reader(conn.fileno(), queries.on_readable)
+    _in_idle_time(loop, service.warm_up())
     # The loop made the pipe non-blocking; replies are written whole (the controller reads
     # them while it waits), so a reply larger than the socket buffer must block, not fail.
     os.set_blocking(conn.fileno(), True)
     loop.run_forever()
     return queries.exit_code
+
+
+def _in_idle_time(loop: asyncio.AbstractEventLoop, steps: Iterator[None]) -> None:
+    """Run `steps` one per loop pass: requests and queries are served between two steps."""
+    def step() -> None:
+        if next(steps, _DONE) is not _DONE:
+            loop.call_soon(step)
+    loop.call_soon(step)
+
+
+_DONE = object()
 
 
 class QueryHandler:

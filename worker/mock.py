@@ -7,7 +7,8 @@ answer, `matched()` already counts it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import orjson
@@ -19,7 +20,7 @@ from pactpool_worker.generators import (
 )
 from pactpool_worker.logbook import Logbook
 from pactpool_worker.matching import InteractionIndex, Selection
-from pactpool_worker.pact import BodyState, Interaction, Pact, request_from_http
+from pactpool_worker.pact import BodyState, Interaction, Pact, Request, request_from_http
 from pactpool_worker.record import Recorder
 from pactpool_worker.server import HttpRequest, HttpResponse, prepare
 
@@ -127,6 +128,30 @@ class MockService:
         if wire is None:
             wire = self._responses[interaction.index] = _prepared_response(interaction)
         return wire
+
+    def warm_up(self) -> Iterator[None]:
+        """Build, one interaction per step, what each one's first request would build.
+
+        Body plans, their generated quick checks and prepared answers are made on first
+        use, so that a create pays nothing for them; the worker runs these steps in its
+        idle time after it reports ready, so that the first requests do not pay either.
+        Nothing is recorded or logged, and a step that fails only leaves the work to the
+        first request.
+        """
+        for interaction in self.pact.interactions:
+            expected = interaction.request
+            if expected is None or interaction.response is None:
+                continue
+            example = Request(
+                method=expected.method, path=expected.path, query=expected.query,
+                headers={name.lower(): values for name, values in expected.headers.items()}
+                if expected.headers else None,
+                body=expected.body, raw_query=expected.raw_query)
+            with contextlib.suppress(Exception):
+                self._index.select(example, lowered_headers=True)
+                if interaction.index not in self._generated:
+                    self._matched(interaction, None)
+            yield
 
     def reject(self, status: int, message: str, client: tuple[str, int] | None) -> None:
         """The listener answered a request by itself (bad HTTP, too large): record it."""

@@ -100,4 +100,6 @@ def rehearse_matching() -> MockService:
     service.recorder.matched()
     service.recorder.mismatches()
     service.log.text()
+    for _ in service.warm_up():
+        pass
     return service
