@@ -42,12 +42,16 @@ def test_concurrent_creates_never_share_a_worker(ctl: Any) -> None:
         servers = list(executor.map(lambda _: pactpool.MockServer(PACT), range(8)))
     try:
         assert len({s.pid for s in servers}) == len({s.port for s in servers}) == 8
-        for server in servers:
-            assert httpx.get(server.url + "/ping").status_code == 200
-            assert server.matched
+        _each_serves(servers)
     finally:
         for server in servers:
             server.close()
+
+
+def _each_serves(servers: list[pactpool.MockServer]) -> None:
+    for server in servers:
+        assert httpx.get(server.url + "/ping").status_code == 200
+        assert server.matched
 
 
 def test_a_dead_idle_worker_is_replaced(ctl: Any) -> None:
@@ -94,9 +98,7 @@ def test_workers_made_during_a_burst_skip_the_rehearsal_and_serve_alike(
         assert ctl.wait_for_pool(timeout=30)
         assert made and made[0] is False  # made for an empty pool: no rehearsal
         servers += [pactpool.MockServer(PACT) for _ in range(ctl.pool_size)]
-        for server in servers:
-            assert httpx.get(server.url + "/ping").status_code == 200
-            assert server.matched
+        _each_serves(servers)
     finally:
         for server in servers:
             server.close()
