@@ -257,3 +257,16 @@ def test_contexts_are_reused_per_category_and_policy() -> None:
     assert context_for(None, "body", True) == Context(None, True)
     other = compile_rules({"body": {"$.a": {"matchers": [{"match": "type"}]}}}, "4.0", "$")
     assert context_for(other, "body", False).rules is other.category("body")
+
+
+def test_keys_that_look_like_code_are_only_data() -> None:
+    """The generated quick yes names keys through `repr`: no key can become source code."""
+    nasty = ["'] or __import__('os')._exit(3) #", '"]\nimport os\nos._exit(3)\n#',
+             "\\", "\u2028", "{v1}", ""]
+    expected = {key: {"inner": 1} for key in nasty}
+    for rules in (None, {"$.*": {"matchers": [{"match": "type"}]}}):
+        ctx = _ctx(rules)
+        assert _agrees(expected, copy.deepcopy(expected), ctx)  # matched, and still alive
+        changed = copy.deepcopy(expected)
+        changed[nasty[0]]["inner"] = "one"
+        assert not _agrees(expected, changed, ctx)
