@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import asyncio
 
-import orjson
-
 from pactpool_worker.binding import bind_listener
 from pactpool_worker.generators import GeneratorContext, base_url
 from pactpool_worker.logbook import Logbook
@@ -74,24 +72,8 @@ OTHER_SAMPLES = (b"""{
 """More shapes of pact (V2 query strings, V4 typed bodies), so that loading is rehearsed too."""
 
 
-def _many(sample: bytes, copies: int) -> bytes:
-    """`sample` with its interactions repeated `copies` times, each on a path of its own."""
-    doc = orjson.loads(sample)
-    doc["interactions"] = [
-        {**item, "description": f"{item['description']} {n}",
-         "request": {**item["request"], "path": f"{item['request']['path']}/{n}"}}
-        for n in range(copies) for item in doc["interactions"]]
-    return orjson.dumps(doc)
-
-
-LARGE_SAMPLE = _many(SAMPLE_PACT, 25)
-"""50 interactions: loading a pact this size once leaves the worker's heap grown and its own
-(a later 50-interaction load measured 22% faster, for about 0.1 MB more private memory)."""
-
-
 def rehearse(loop: asyncio.AbstractEventLoop) -> None:
     """Run the request path once; leaves nothing behind (no socket, no record)."""
-    MockService(load_pact(LARGE_SAMPLE), MockOptions(), Logbook())
     service = rehearse_matching()
     sock = bind_listener("127.0.0.1", 0)
     server = loop.run_until_complete(start_server(sock, service.handle))
