@@ -30,7 +30,7 @@ from pactpool_worker.matching.json_body import (
 )
 from pactpool_worker.pact import compile_rules
 from tests.matching.json_reference import compare_json as reference
-from tests.matching.test_json_plans import _context, _document, _mutated
+from tests.matching.test_json_plans import _mutated, _random_plans
 
 FIXTURE = Path(__file__).parents[2] / "tools" / "fixtures" / "v3-2kb-body.json"
 TRICKY = [0, 1, -1, 1.0, 0.0, 2.5, True, False, None, "", "1", "true", "abc", [], {}, [1],
@@ -73,12 +73,7 @@ def no_match_calls(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_quick_yes_never_hides_a_mismatch(seed: int) -> None:
     rng = random.Random(1000 + seed)
     accepted = 0
-    for _ in range(60):
-        expected = _document(rng)
-        ctx = _context(rng, expected, rng.random() < 0.4)
-        if ctx is None:
-            continue
-        plan = json_plan(expected, ctx)
+    for expected, ctx, plan in _random_plans(rng):
         for _ in range(8):
             actual = _mutated(rng, expected)
             answers = [accepts(actual) for accepts in _quick_yeses(plan)]

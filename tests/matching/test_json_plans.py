@@ -9,13 +9,14 @@ many actual documents, as a pact's expected body is for many requests.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from pactpool_worker.errors import InvalidPactError
 from pactpool_worker.matching.context import Context, context_for
-from pactpool_worker.matching.json_body import compare_json, json_plan, match_json
+from pactpool_worker.matching.json_body import Node, compare_json, json_plan, match_json
 from pactpool_worker.pact import compile_rules
 from tests.matching.json_reference import compare_json as reference
 
@@ -111,16 +112,20 @@ def _context(rng: random.Random, expected: Any, allow_unexpected: bool) -> Conte
     return context_for(rules, "body", allow_unexpected)
 
 
+def _random_plans(rng: random.Random, documents: int = 60) -> Iterator[tuple[Any, Context, Node]]:
+    """Random expected documents, each with random rules and its compiled plan."""
+    for _ in range(documents):
+        expected = _document(rng)
+        ctx = _context(rng, expected, rng.random() < 0.4)
+        if ctx is not None:
+            yield expected, ctx, json_plan(expected, ctx)
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_plans_find_what_the_reference_finds(seed: int) -> None:
     rng = random.Random(seed)
     checked = 0
-    for _ in range(60):
-        expected = _document(rng)
-        ctx = _context(rng, expected, rng.random() < 0.4)
-        if ctx is None:
-            continue
-        plan = json_plan(expected, ctx)
+    for expected, ctx, plan in _random_plans(rng):
         for _ in range(8):
             actual = _mutated(rng, expected)
             want = reference(expected, actual, ctx)
