@@ -25,6 +25,7 @@ import multiprocess
 from multiprocess import forkserver
 
 from pactpool.errors import (
+    InvalidPactError,
     PactPoolError,
     UnknownMockServerError,
     WorkerDiedError,
@@ -100,6 +101,10 @@ class Controller:
 
         With a `certificate`, the worker serves HTTPS with it.
         """
+        if len(pact) > protocol.MAX_MESSAGE_BYTES:
+            raise InvalidPactError(f"the pact is {len(pact):,} bytes; a pact crosses to its "
+                                   f"worker as one message of at most "
+                                   f"{protocol.MAX_MESSAGE_BYTES:,} bytes", source=source)
         worker = self._take_idle() or self._spawn()
         worker.certificate = certificate
         args: dict[str, Any] = {"host": host, "port": port, "cors_preflight": cors_preflight,

@@ -20,6 +20,10 @@ OPS: frozenset[str] = frozenset(
 )
 
 
+MAX_MESSAGE_BYTES = 0x7FFFFFFF
+"""The largest message one 4-byte length header carries (2 GiB - 1)."""
+
+
 class RequestFrame(TypedDict):
     """Controller to worker: do `op` with `args`; `attachment` says a raw frame follows."""
 
@@ -76,8 +80,9 @@ def wire_messages(*payloads: bytes) -> bytes:
     """
     parts: list[bytes] = []
     for payload in payloads:
-        if len(payload) > 0x7FFFFFFF:
-            raise ProtocolError("a message over 2 GiB does not fit the pipe's frame")
+        if len(payload) > MAX_MESSAGE_BYTES:
+            raise ProtocolError(f"a message over {MAX_MESSAGE_BYTES:,} bytes does not fit "
+                                "the pipe's frame")
         parts += (struct.pack("!i", len(payload)), payload)
     return b"".join(parts)
 

@@ -56,3 +56,14 @@ def test_a_body_nested_too_deeply_to_serve_is_an_invalid_pact() -> None:
         pactpool.create_mock_server(pact)
     assert failure.value.json_path == "$.interactions[0].response.body"
     assert "nested" in str(failure.value)
+
+
+def test_a_pact_too_large_for_one_pipe_message_is_an_invalid_pact(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from pactpool_worker import protocol
+
+    monkeypatch.setattr(protocol, "MAX_MESSAGE_BYTES", 64)  # 2 GiB really: too big to test
+    ctl = pactpool.api.controller()
+    with pytest.raises(pactpool.InvalidPactError, match="at most 64 bytes"):
+        pactpool.create_mock_server(simple_pact(interaction("ping", "GET", "/ping")))
+    assert ctl.ports() == []
