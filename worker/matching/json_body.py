@@ -361,7 +361,7 @@ class _MapNode(Node):
             entries = self._build_entries()
         groups = _Tests([(key, child) for key, child, _, _ in entries]).unpacked()
         if self.ctx.allow_unexpected:
-            return _open_map_accepts(groups)
+            return _sized_accepts(dict, None, groups)
         return _sized_accepts(dict, len(entries), groups)
 
     def _match_entries(self, actual: dict[str, Any], out: list[BodyMismatch],
@@ -747,24 +747,14 @@ def _passes(actual: Any, groups: _Groups) -> bool:
     return True
 
 
-def _sized_accepts(container: type[Any], size: int, groups: _Groups) -> Accepts:
-    """A map without unexpected keys (requests) or a list under no rule: `size` entries, each
-    selector present (a missing key raises KeyError), each passing its tests. (The generated
-    quick yes writes these tests out; this closure serves the nodes it calls instead.)"""
+def _sized_accepts(container: type[Any], size: int | None, groups: _Groups) -> Accepts:
+    """A map or list whose selectors are all present (a missing key raises KeyError), each
+    passing its tests, with exactly `size` entries: requests allow no unexpected keys, and a
+    list under no rule has the example's length. `size` None: a map that may have unexpected
+    keys (responses, messages). (The generated quick yes writes these tests out; this
+    closure serves the nodes it calls instead.)"""
     def accepts(actual: Any) -> bool:
-        if type(actual) is not container or len(actual) != size:
-            return False
-        try:
-            return _passes(actual, groups)
-        except KeyError:
-            return False
-    return accepts
-
-
-def _open_map_accepts(groups: _Groups) -> Accepts:
-    """A map that may have unexpected keys (responses, messages): the expected ones present."""
-    def accepts(actual: Any) -> bool:
-        if type(actual) is not dict:
+        if type(actual) is not container or (size is not None and len(actual) != size):
             return False
         try:
             return _passes(actual, groups)
