@@ -66,11 +66,20 @@ class Worker:
     pipe_timeout: float | None = None
     """The deadline the pipe's reads and writes carry now (set per call when it changes)."""
     poller: Any = None
-    """A `select.poll` on the pipe and the sentinel, made once (calls hold `lock`)."""
+    """A `select.poll` on the pipe and the sentinel, made once by `readable`: calls hold
+    `lock`, and an idle worker is polled only by the pool, under its own lock."""
 
     @property
     def alive(self) -> bool:
         return self.exit_status is None
+
+    def readable(self, timeout: float) -> set[int]:
+        """The descriptors among the pipe and the sentinel that are readable (or closed)."""
+        if self.poller is None:
+            self.poller = select.poll()
+            self.poller.register(self.conn.fileno(), select.POLLIN)
+            self.poller.register(self.process.sentinel, select.POLLIN)
+        return {fd for fd, _ in self.poller.poll(max(0.0, timeout) * 1000.0)}
 
 
 class Controller:
@@ -332,7 +341,7 @@ class Controller:
                     raise WorkerTimeoutError(
                         f"mock server on port {worker.port} (pid {worker.pid}) did not answer "
                         f"'{op}' within {timeout:g}s; cleanup_mock_server will still stop it")
-                ready = _wait_readable(worker, remaining)
+                ready = worker.readable(remaining)
                 if worker.conn.fileno() in ready:
                     try:
                         # A reply cut off half-way cannot block us: the pipe's deadline, set
@@ -381,15 +390,6 @@ class Controller:
         worker.conn.close()
         with contextlib.suppress(ValueError):
             worker.process.close()
-
-
-def _wait_readable(worker: Worker, timeout: float) -> set[int]:
-    """The descriptors among the worker's pipe and sentinel that are readable (or closed)."""
-    if worker.poller is None:
-        worker.poller = select.poll()
-        worker.poller.register(worker.conn.fileno(), select.POLLIN)
-        worker.poller.register(worker.process.sentinel, select.POLLIN)
-    return {fd for fd, _ in worker.poller.poll(max(0.0, timeout) * 1000.0)}
 
 
 def write_all(fd: int, data: bytes) -> None:

@@ -11,7 +11,6 @@ a single create from a quiet pool faster.
 
 from __future__ import annotations
 
-import select
 import threading
 import time
 from collections import deque
@@ -147,7 +146,5 @@ class WarmPool:
 
 
 def _still_idle(worker: Any) -> bool:
-    """Alive and silent: an idle worker's pipe is readable only once it died (end of file)."""
-    poller = select.poll()
-    poller.register(worker.conn.fileno(), select.POLLIN)
-    return not poller.poll(0)
+    """Alive and silent: an idle worker's pipe (or sentinel) is readable only once it died."""
+    return not worker.readable(0.0)

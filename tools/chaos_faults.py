@@ -245,16 +245,22 @@ def plan_kill_worker(rng: random.Random, index: int) -> Plan:
                  "pick": rng.random()}, facets)
 
 
+def _victim_with_traffic(world: World, traffic: list[str], out: Outcome) -> Server:
+    """A fresh server that has served `traffic`, its record checked before the fault."""
+    victim = world.create("victim")
+    if traffic:
+        world.traffic(victim, traffic, out)
+        out.problems += world.check_server(victim)
+    return victim
+
+
 def run_kill_worker(world: World, plan: Plan, out: Outcome) -> None:
     if plan.variant == "idle-pool":
         _kill_idle_workers(world, plan, out)
         return
     signum = _signal(plan.variant)
     params = plan.params
-    victim = world.create("victim")
-    if params["traffic"]:
-        world.traffic(victim, params["traffic"], out)
-        out.problems += world.check_server(victim)  # the record was right before the kill
+    victim = _victim_with_traffic(world, params["traffic"], out)
     half: socket.socket | None = None
     try:
         if params["in_flight"]:
@@ -349,10 +355,7 @@ def plan_stop_worker(rng: random.Random, index: int) -> Plan:
 
 def run_stop_worker(world: World, plan: Plan, out: Outcome) -> None:
     params = plan.params
-    victim = world.create("victim")
-    if params["traffic"]:
-        world.traffic(victim, params["traffic"], out)
-        out.problems += world.check_server(victim)  # the record was right before the stop
+    victim = _victim_with_traffic(world, params["traffic"], out)
     pending: socket.socket | None = None
     stopped = False
     try:

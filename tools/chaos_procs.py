@@ -2,8 +2,9 @@
 
 A pid alone is not a process: once one dies its number can be handed out again. So every
 process the campaign watches is kept as a `ProcId`, the pid plus its start time, and is
-"alive" only while a process with both still runs (a zombie counts as gone, as in
-`tests/process_tools.py`: it has released everything but its exit status).
+"alive" only while a process with both still runs (a zombie counts as gone: it has
+released everything but its exit status). The tests read processes through this module too
+(`tests/process_tools.py`).
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def alive(proc: ProcId) -> bool:
 
 
 def gone(pid: int) -> bool:
-    """No process with this pid, or only a zombie (the definition of tests/process_tools.py)."""
+    """No process with this pid, or only a zombie."""
     found = stat(pid)
     return found is None or found.state == "Z"
 

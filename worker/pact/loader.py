@@ -267,10 +267,7 @@ def _query(raw: Any, json_path: str) -> tuple[dict[str, list[str | None]] | None
 
 
 def _strings_or_nulls(values: list[Any]) -> bool:
-    for value in values:
-        if value is not None and value.__class__ is not str and not isinstance(value, str):
-            return False
-    return True
+    return all(value is None or isinstance(value, str) for value in values)
 
 
 def _headers(raw: Any, json_path: str) -> tuple[dict[str, list[str]] | None, str | None]:
