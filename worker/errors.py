@@ -16,7 +16,7 @@ class WorkerError(Exception):
         return {"kind": self.kind, "message": self.message}
 
 
-class InvalidPactError(WorkerError):
+class InvalidPactError(WorkerError, ValueError):
     """The pact cannot be served; `json_path` points at the problem (`$.interactions[2]`)."""
 
     kind = "invalid-pact"

@@ -1,5 +1,6 @@
 """Sans-IO matching: (expected, actual) in, mismatches out; and interaction selection."""
 
+from pactpool_worker.matching.example_check import check_example
 from pactpool_worker.matching.messages import match_message
 from pactpool_worker.matching.mismatches import (
     BodyMismatch,
@@ -28,6 +29,7 @@ __all__ = [
     "RequestMatchResult",
     "Selection",
     "StatusMismatch",
+    "check_example",
     "match_message",
     "match_request",
     "match_response",
