@@ -64,6 +64,11 @@ class PactMismatchError(PactPoolError, AssertionError):
         self.mismatches = mismatches
 
 
+class PactDefinitionError(PactPoolError, ValueError):
+    """A consumer test declared something no pact can hold: a matcher whose example fails it,
+    an invalid regex, a body where none can go, an unknown specification version."""
+
+
 def error_from_worker(error: dict[str, Any], source: str | None = None) -> PactPoolError:
     """Turn a worker's `error{kind, message}` reply into the matching typed exception."""
     kind = error.get("kind")
