@@ -12,8 +12,9 @@ from typing import Any, Union
 
 import orjson
 
-from pactpool import signals
-from pactpool.controller import Controller, mock_server_failed_entry
+from pactpool.control import signals
+from pactpool.control.certificates import CertificateAuthority, ServerCertificate, user_certificate
+from pactpool.control.controller import Controller, mock_server_failed_entry
 from pactpool.errors import (
     InvalidPactError,
     PactMismatchError,
@@ -22,7 +23,6 @@ from pactpool.errors import (
     WorkerDiedError,
 )
 from pactpool.report import MismatchRecord, format_report, parse_mismatches
-from pactpool.tls import CertificateAuthority, ServerCertificate, user_certificate
 
 PactSource = Union[str, bytes, dict[str, Any], "os.PathLike[str]"]
 

@@ -854,10 +854,10 @@ class Bench:
 
     def _matcher_in_process(self) -> list[str]:
         """The pure matcher's share: MockService.handle in this process, no sockets."""
-        from pactpool_worker.logbook import Logbook
-        from pactpool_worker.mock import MockOptions, MockService
+        from pactpool_worker.http.server import HttpRequest
         from pactpool_worker.pact import load_pact
-        from pactpool_worker.server import HttpRequest
+        from pactpool_worker.service.logbook import Logbook
+        from pactpool_worker.service.mock import MockOptions, MockService
 
         lines = []
         cases = [

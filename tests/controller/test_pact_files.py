@@ -9,7 +9,7 @@ import pytest
 from support import interaction, simple_pact
 
 import pactpool
-from pactpool_worker.pact_file import PactFileError, merge_documents
+from pactpool_worker.service.pact_file import PactFileError, merge_documents
 
 A = interaction("a", "GET", "/a")
 B = interaction("b", "GET", "/b")

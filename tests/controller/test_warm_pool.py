@@ -86,7 +86,7 @@ def test_pool_size_zero_forks_per_create(ctl: Any) -> None:
 
 def test_workers_made_during_a_burst_skip_the_rehearsal_and_serve_alike(
         ctl: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pactpool import pool
+    from pactpool.control import pool
 
     monkeypatch.setattr(pool, "BURST_WINDOW", 3600.0)  # every refill of an empty pool: a burst
     made: list[bool] = []

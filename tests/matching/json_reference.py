@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from pactpool_worker.matching.context import Context, Loc
 from pactpool_worker.matching.display import (
     for_mismatch,
     json_equal,
@@ -18,7 +17,8 @@ from pactpool_worker.matching.display import (
     shown,
 )
 from pactpool_worker.matching.mismatches import BodyMismatch
-from pactpool_worker.matching.values import (
+from pactpool_worker.matching.rule_context import Context, Loc
+from pactpool_worker.matching.value_rules import (
     combine,
     match_json_value,
     match_list_rule,

@@ -25,9 +25,9 @@ from pactpool_worker.generators import (
 from pactpool_worker.generators.date_expression import DateExpressionError, compile_expression
 from pactpool_worker.generators.date_format import DateFormatError, compile_format
 from pactpool_worker.generators.regex import RegexGeneratorError, compile_regex
-from pactpool_worker.logbook import Logbook
-from pactpool_worker.mock import MockOptions, MockService
 from pactpool_worker.pact.model import Body, BodyState, Interaction, Pact, Response
+from pactpool_worker.service.logbook import Logbook
+from pactpool_worker.service.mock import MockOptions, MockService
 
 NOW = datetime(2000, 1, 1, 10, 0, 0, tzinfo=timezone.utc)
 URL = "http://127.0.0.1:4321"

@@ -15,14 +15,14 @@ from typing import Any
 import orjson
 import pytest
 
-from pactpool_worker.logbook import Logbook
+from pactpool_worker.http.server import HttpRequest, HttpResponse, _render, prepare
 from pactpool_worker.matching import InteractionIndex, match_request
-from pactpool_worker.mock import MockOptions, MockService
 from pactpool_worker.pact import Interaction, Request, load_pact, request_from_http
 from pactpool_worker.pact.parts import parse_query_string
 from pactpool_worker.pact.wire import request_to_json
-from pactpool_worker.record import Recorder
-from pactpool_worker.server import HttpRequest, HttpResponse, _render, prepare
+from pactpool_worker.service.logbook import Logbook
+from pactpool_worker.service.mock import MockOptions, MockService
+from pactpool_worker.service.record import Recorder
 
 HEADER_VALUES = ["x", " x", "x, y", "application/json", "application/json; charset=utf-8", ""]
 

@@ -17,17 +17,11 @@ from typing import Any
 
 import pytest
 
-from pactpool_worker.matching.context import Context, context_for
-from pactpool_worker.matching.json_body import (
-    Accepts,
-    Node,
-    _ListNode,
-    _MapNode,
-    _ValueNode,
-    _whole,
-    json_plan,
-    match_json,
-)
+from pactpool_worker.matching.json import Node, json_plan, match_json
+from pactpool_worker.matching.json.codegen import whole_accepts
+from pactpool_worker.matching.json.plan import ListNode, MapNode, ValueNode
+from pactpool_worker.matching.json.vocabulary import Accepts
+from pactpool_worker.matching.rule_context import Context, context_for
 from pactpool_worker.pact import compile_rules
 from tests.matching.json_reference import compare_json as reference
 from tests.matching.test_json_plans import _mutated, _random_plans
@@ -44,7 +38,7 @@ def _ctx(rules: dict[str, Any] | None, *, allow_unexpected: bool = False) -> Con
 
 def _quick_yeses(plan: Node) -> list[Accepts]:
     """The closures' quick yes and the generated one of the whole plan."""
-    return [plan.accepts(), _whole(plan)]
+    return [plan.accepts(), whole_accepts(plan)]
 
 
 def _agrees(expected: Any, actual: Any, ctx: Context) -> bool:
@@ -65,7 +59,7 @@ def no_match_calls(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make any call of a node's `match` fail: the quick yes must answer alone."""
     def refuse(*_: Any) -> None:
         raise AssertionError("match was called")
-    for cls in (_ValueNode, _MapNode, _ListNode):
+    for cls in (ValueNode, MapNode, ListNode):
         monkeypatch.setattr(cls, "match", refuse)
 
 

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from pactpool_worker.errors import InvalidPactError
-from pactpool_worker.matching.context import Context, context_for
-from pactpool_worker.matching.json_body import Node, compare_json, json_plan, match_json
+from pactpool_worker.matching.json import Node, compare_json, json_plan, match_json
+from pactpool_worker.matching.rule_context import Context, context_for
 from pactpool_worker.pact import compile_rules
 from tests.matching.json_reference import compare_json as reference
 

@@ -9,11 +9,11 @@ import orjson
 import pytest
 
 from pactpool_worker.errors import InvalidPactError
-from pactpool_worker.logbook import Logbook
+from pactpool_worker.http.server import HttpRequest
 from pactpool_worker.matching import InteractionIndex, match_message
-from pactpool_worker.mock import MockOptions, MockService
 from pactpool_worker.pact import BodyState, load_pact
-from pactpool_worker.server import HttpRequest
+from pactpool_worker.service.logbook import Logbook
+from pactpool_worker.service.mock import MockOptions, MockService
 
 RICH_V4 = {
     "consumer": {"name": "shop-web"},

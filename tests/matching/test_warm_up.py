@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pactpool_worker.logbook import Logbook
-from pactpool_worker.mock import MockOptions, MockService
+from pactpool_worker.http.server import HttpRequest
 from pactpool_worker.pact import load_pact
-from pactpool_worker.server import HttpRequest
+from pactpool_worker.service.logbook import Logbook
+from pactpool_worker.service.mock import MockOptions, MockService
 
 FIXTURES = Path(__file__).resolve().parents[2] / "tools" / "fixtures"
 

@@ -6,8 +6,8 @@ import socket
 
 import pytest
 
-from pactpool_worker.binding import bind_listener, bound_address
 from pactpool_worker.errors import AddressInUseError, BindError
+from pactpool_worker.http.binding import bind_listener, bound_address
 
 
 @pytest.mark.parametrize(("host", "family", "shown"), [

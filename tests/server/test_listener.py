@@ -19,7 +19,7 @@ import httpx
 import pytest
 import uvloop
 
-from pactpool_worker.server import HttpRequest, HttpResponse, Limits, _Connection, start_server
+from pactpool_worker.http.server import HttpRequest, HttpResponse, Limits, _Connection, start_server
 
 JSON = "application/json; charset=utf-8"
 

@@ -6,14 +6,14 @@ draw on. The rest of the package is the parts: random values, regex strings, dat
 and expressions, JSON body paths.
 """
 
-from pactpool_worker.generators.context import GeneratorContext, base_url
-from pactpool_worker.generators.response import ResponseGenerators, compile_response_generators
-from pactpool_worker.generators.values import (
+from pactpool_worker.generators.definitions import (
     Constant,
     Generator,
     GeneratorDefinitionError,
     compile_generator,
 )
+from pactpool_worker.generators.generator_context import GeneratorContext, base_url
+from pactpool_worker.generators.response import ResponseGenerators, compile_response_generators
 
 __all__ = [
     "Constant",

@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from pactpool_worker.generators.values import Constant, Generator, Producer
+from pactpool_worker.generators.definitions import Constant, Generator, Producer
 from pactpool_worker.pact.jsonpath import RulePath
 
 Key = str | int

@@ -17,14 +17,14 @@ import orjson
 
 from pactpool_worker.errors import InvalidPactError
 from pactpool_worker.generators.body import plan_json_body
-from pactpool_worker.generators.context import GeneratorContext
-from pactpool_worker.generators.values import (
+from pactpool_worker.generators.definitions import (
     Constant,
     Generator,
     GeneratorDefinitionError,
     RandomInt,
     compile_generator,
 )
+from pactpool_worker.generators.generator_context import GeneratorContext
 from pactpool_worker.pact.content_type import parse_content_type
 from pactpool_worker.pact.jsonpath import PathSyntaxError, RulePath, parse_path
 from pactpool_worker.pact.model import BodyState, Response

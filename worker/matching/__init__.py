@@ -1,7 +1,7 @@
 """Sans-IO matching: (expected, actual) in, mismatches out; and interaction selection."""
 
 from pactpool_worker.matching.example_check import check_example
-from pactpool_worker.matching.messages import match_message
+from pactpool_worker.matching.message_match import match_message
 from pactpool_worker.matching.mismatches import (
     BodyMismatch,
     BodyTypeMismatch,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pactpool_worker.matching.context import Context
 from pactpool_worker.matching.detected_type import content_type_problem
 from pactpool_worker.matching.display import hex_prefix
 from pactpool_worker.matching.mismatches import BodyMismatch, text_of
-from pactpool_worker.matching.values import combine
+from pactpool_worker.matching.rule_context import Context
+from pactpool_worker.matching.value_rules import combine
 from pactpool_worker.pact.model import Body
 from pactpool_worker.pact.rules import TYPE_KINDS, Rule
 

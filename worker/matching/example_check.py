@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pactpool_worker.matching.values import match_json_value, match_list_rule, match_map_rule
+from pactpool_worker.matching.value_rules import match_json_value, match_list_rule, match_map_rule
 from pactpool_worker.pact.rule_loader import compile_rule
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pactpool_worker.matching.context import Context
 from pactpool_worker.matching.mismatches import BodyMismatch, rust_debug
-from pactpool_worker.matching.values import apply_rules
+from pactpool_worker.matching.rule_context import Context
+from pactpool_worker.matching.value_rules import apply_rules
 from pactpool_worker.pact.model import Body
 from pactpool_worker.pact.parts import parse_query_string
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pactpool_worker.matching.context import Context
 from pactpool_worker.matching.mismatches import HeaderMismatch, rust_debug
-from pactpool_worker.matching.values import combine, match_string
+from pactpool_worker.matching.rule_context import Context
+from pactpool_worker.matching.value_rules import combine, match_string
 
 PARAMETERISED = frozenset({"accept", "content-type"})
 

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.parser import BytesParser
 
-from pactpool_worker.matching.context import Context, Loc
 from pactpool_worker.matching.headers import parameters_match
 from pactpool_worker.matching.mismatches import BodyMismatch, text_of
-from pactpool_worker.matching.values import apply_rules
+from pactpool_worker.matching.rule_context import Context, Loc
+from pactpool_worker.matching.value_rules import apply_rules
 from pactpool_worker.pact.content_type import parse_content_type
 from pactpool_worker.pact.jsonpath import format_path
 from pactpool_worker.pact.model import Body, BodyState

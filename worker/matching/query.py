@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import unquote_plus
 
-from pactpool_worker.matching.context import Context
 from pactpool_worker.matching.mismatches import QueryMismatch, rust_debug
-from pactpool_worker.matching.values import combine, match_string, size_violation
+from pactpool_worker.matching.rule_context import Context
+from pactpool_worker.matching.value_rules import combine, match_string, size_violation
 from pactpool_worker.pact.rules import SIZED_KINDS
 
 Query = dict[str, list[str | None]]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pactpool_worker.matching.bodies import match_body
-from pactpool_worker.matching.context import context_for
+from pactpool_worker.matching.body_dispatch import match_body
 from pactpool_worker.matching.headers import match_headers
 from pactpool_worker.matching.mismatches import (
     BodyMismatch,
@@ -18,7 +17,8 @@ from pactpool_worker.matching.mismatches import (
     StatusMismatch,
 )
 from pactpool_worker.matching.query import match_query, match_raw_query
-from pactpool_worker.matching.values import combine, match_string
+from pactpool_worker.matching.rule_context import context_for
+from pactpool_worker.matching.value_rules import combine, match_string
 from pactpool_worker.pact.model import Request, Response
 from pactpool_worker.pact.rules import RuleList
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from itertools import zip_longest
 
-from pactpool_worker.matching.context import Context, Loc
 from pactpool_worker.matching.mismatches import BodyMismatch
-from pactpool_worker.matching.values import combine, match_string
+from pactpool_worker.matching.rule_context import Context, Loc
+from pactpool_worker.matching.value_rules import combine, match_string
 from pactpool_worker.pact.jsonpath import format_path
 
 

@@ -6,7 +6,7 @@ from pactpool_worker.pact.loader import (
     load_request,
     load_response,
 )
-from pactpool_worker.pact.messages import load_message
+from pactpool_worker.pact.message_loader import load_message
 from pactpool_worker.pact.model import (
     HTTP_INTERACTION,
     Body,

@@ -7,8 +7,8 @@ from typing import Any
 import orjson
 
 from pactpool_worker.errors import InvalidPactError
-from pactpool_worker.pact.bodies import load_body
-from pactpool_worker.pact.messages import load_message
+from pactpool_worker.pact.body_bytes import load_body
+from pactpool_worker.pact.message_loader import load_message
 from pactpool_worker.pact.model import (
     HTTP_INTERACTION,
     Interaction,

@@ -7,7 +7,7 @@ from typing import Any
 
 import orjson
 
-from pactpool_worker.pact.bodies import body_from_bytes
+from pactpool_worker.pact.body_bytes import body_from_bytes
 from pactpool_worker.pact.content_type import parse_content_type
 from pactpool_worker.pact.model import BodyState, Request
 from pactpool_worker.pact.parts import (

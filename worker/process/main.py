@@ -17,17 +17,18 @@ import ssl
 from collections.abc import Iterator
 from typing import Any, NoReturn
 
-from pactpool_worker import lifeline, protocol
-from pactpool_worker.binding import bind_listener, bound_address
+from pactpool_worker import protocol
 from pactpool_worker.errors import WorkerError
 from pactpool_worker.generators import GeneratorContext, base_url
-from pactpool_worker.logbook import Logbook
-from pactpool_worker.mock import MockOptions, MockService
+from pactpool_worker.http.binding import bind_listener, bound_address
+from pactpool_worker.http.server import HttpRequest, HttpResponse, Limits, start_server
+from pactpool_worker.http.tls import server_tls_context
 from pactpool_worker.pact import load_pact
-from pactpool_worker.pact_file import write_pact
-from pactpool_worker.rehearsal import rehearse
-from pactpool_worker.server import HttpRequest, HttpResponse, Limits, start_server
-from pactpool_worker.tls import server_tls_context
+from pactpool_worker.process import lifeline
+from pactpool_worker.process.warm_up import rehearse
+from pactpool_worker.service.logbook import Logbook
+from pactpool_worker.service.mock import MockOptions, MockService
+from pactpool_worker.service.pact_file import write_pact
 
 WORKER_VERSION = "0.1.0"
 

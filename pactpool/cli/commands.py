@@ -94,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "check":
-            from pactpool.control_check import check_files
+            from pactpool.cli.check import check_files
 
             return check_files(args.pacts)
         configure(log_level=args.log_level)
@@ -103,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "control":
             return control(args.host, args.port, output=args.output,
                            server_key=args.server_key, log_level=args.log_level)
-        from pactpool import demo
+        from pactpool.cli import demo
 
         return demo.run()
     except PactPoolError as exc:
@@ -135,7 +135,7 @@ def serve(pact: str, host: str, port: int, *, cors: bool = False) -> int:
 def control(host: str, port: int, *, output: str = ".", server_key: str | None = None,
             log_level: str = "info") -> int:
     """Run the control API until POST /shutdown or a signal; then stop every mock server."""
-    from pactpool.control_api import ControlServer, stderr_log
+    from pactpool.cli.control_api import ControlServer, stderr_log
 
     quiet = log_level in ("error", "warn")
     try:
@@ -158,6 +158,3 @@ def control(host: str, port: int, *, output: str = ".", server_key: str | None =
     print("pactpool control: stopped", flush=True)
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -24,6 +24,9 @@ from typing import Any
 import multiprocess
 from multiprocess import forkserver
 
+from pactpool.control.certificates import ServerCertificate
+from pactpool.control.pool import WarmPool
+from pactpool.control.reaper import Reaper
 from pactpool.errors import (
     InvalidPactError,
     PactPoolError,
@@ -33,18 +36,15 @@ from pactpool.errors import (
     WorkerTimeoutError,
     error_from_worker,
 )
-from pactpool.pool import WarmPool
-from pactpool.reaper import Reaper
-from pactpool.tls import ServerCertificate
 from pactpool_worker import protocol
-from pactpool_worker.launch import WorkerProcess
+from pactpool_worker.process.launch import WorkerProcess
 
 DEFAULT_POOL_SIZE = 2
 POOL_HOST = "127.0.0.1"
 DEFAULT_TIMEOUT = 5.0
 DEFAULT_START_TIMEOUT = 30.0
 STOP_GRACE = 0.5
-PRELOAD = ["pactpool_worker.zygote"]
+PRELOAD = ["pactpool_worker.process.zygote"]
 
 
 @dataclass(eq=False)
@@ -289,7 +289,7 @@ class Controller:
         return pool.idle_pids() if pool is not None else []
 
     def _spawn(self, prebind_host: str | None = None, rehearse: bool = True) -> Worker:
-        from pactpool_worker.main import run  # imported here: the controller never runs it
+        from pactpool_worker.process.main import run  # imported here: the controller never runs it
 
         context = self._ctx()
         ours, theirs = context.Pipe(duplex=True)

@@ -47,7 +47,7 @@ def run(echo: Callable[[str], None] = print) -> int:
     """Run the demo; returns 0 when every step behaved as the demo expects."""
     ports: list[int] = []
     for name, calls in SCRIPT.items():
-        pact = resources.files("pactpool.pacts").joinpath(name).read_bytes()
+        pact = resources.files("pactpool.cli.pacts").joinpath(name).read_bytes()
         with MockServer(pact) as server:
             ports.append(server.port)
             echo(f"\n== {name[:-5]}  ->  {server.url} (worker pid {server.pid})")

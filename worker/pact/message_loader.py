@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pactpool_worker.errors import InvalidPactError
-from pactpool_worker.pact.bodies import load_body
+from pactpool_worker.pact.body_bytes import load_body
 from pactpool_worker.pact.model import Message
 from pactpool_worker.pact.rule_loader import compile_rules
 

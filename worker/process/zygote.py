@@ -11,9 +11,9 @@ from __future__ import annotations
 import encodings.idna  # the first getaddrinfo() imports it: do that once, here
 import gc
 
-import pactpool_worker.launch
-import pactpool_worker.main
-from pactpool_worker.rehearsal import rehearse_matching
+import pactpool_worker.process.launch
+import pactpool_worker.process.main
+from pactpool_worker.process.warm_up import rehearse_matching
 
 try:
     import uvloop
@@ -22,7 +22,7 @@ except ImportError:  # optional: the stdlib loop serves too
 
 WARM_RUNS = 20
 
-PRELOADED = (pactpool_worker.main, pactpool_worker.launch, uvloop, encodings.idna)
+PRELOADED = (pactpool_worker.process.main, pactpool_worker.process.launch, uvloop, encodings.idna)
 
 # Run the matcher hot before freezing: the interpreter specialises bytecode in place after a
 # few runs, and compiled regexes land in `re`'s cache. Done here, once, every worker starts

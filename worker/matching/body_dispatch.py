@@ -13,13 +13,13 @@ from typing import Any
 import orjson
 
 from pactpool_worker.matching.binary import match_binary
-from pactpool_worker.matching.context import Context
 from pactpool_worker.matching.form_body import match_form
 from pactpool_worker.matching.headers import header_value_mismatches
-from pactpool_worker.matching.json_body import Node, json_plan, match_json
+from pactpool_worker.matching.json import Node, json_plan, match_json
 from pactpool_worker.matching.mismatches import BodyMismatch, BodyTypeMismatch, text_of
 from pactpool_worker.matching.multipart import match_multipart
-from pactpool_worker.matching.values import combine, match_string
+from pactpool_worker.matching.rule_context import Context
+from pactpool_worker.matching.value_rules import combine, match_string
 from pactpool_worker.matching.xml_body import XmlError, compare_xml, parse_xml
 from pactpool_worker.pact.content_type import parse_content_type
 from pactpool_worker.pact.model import Body, BodyState

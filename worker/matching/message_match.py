@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pactpool_worker.matching.bodies import match_body
-from pactpool_worker.matching.context import Context, context_for
+from pactpool_worker.matching.body_dispatch import match_body
 from pactpool_worker.matching.display import json_to_string
 from pactpool_worker.matching.mismatches import MetadataMismatch, Mismatch
-from pactpool_worker.matching.values import apply_rules
-from pactpool_worker.pact.messages import METADATA_CONTENT_TYPE_KEYS
+from pactpool_worker.matching.rule_context import Context, context_for
+from pactpool_worker.matching.value_rules import apply_rules
+from pactpool_worker.pact.message_loader import METADATA_CONTENT_TYPE_KEYS
 from pactpool_worker.pact.model import Message
 
 _CONTENT_TYPE_KEYS = frozenset(k.lower() for k in METADATA_CONTENT_TYPE_KEYS)

@@ -18,11 +18,11 @@ from pactpool_worker.generators import (
     ResponseGenerators,
     compile_response_generators,
 )
-from pactpool_worker.logbook import Logbook
+from pactpool_worker.http.server import HttpRequest, HttpResponse, prepare
 from pactpool_worker.matching import InteractionIndex, Selection
 from pactpool_worker.pact import BodyState, Interaction, Pact, Request, request_from_http
-from pactpool_worker.record import Recorder
-from pactpool_worker.server import HttpRequest, HttpResponse, prepare
+from pactpool_worker.service.logbook import Logbook
+from pactpool_worker.service.record import Recorder
 
 CORS_ALLOW_METHODS = "GET, HEAD, POST, PUT, DELETE, CONNECT, OPTIONS, TRACE, PATCH"
 JSON_UTF8 = "application/json; charset=utf-8"

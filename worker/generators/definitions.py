@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pactpool_worker.generators.context import GeneratorContext
 from pactpool_worker.generators.date_expression import (
     DateExpressionError,
     DateTimeExpression,
@@ -23,6 +22,7 @@ from pactpool_worker.generators.date_expression import (
     compile_expression,
 )
 from pactpool_worker.generators.date_format import DateFormat, DateFormatError, compile_format
+from pactpool_worker.generators.generator_context import GeneratorContext
 from pactpool_worker.generators.randoms import (
     UUID_FORMATS,
     random_decimal,

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import asyncio
 
-from pactpool_worker.binding import bind_listener
 from pactpool_worker.generators import GeneratorContext, base_url
-from pactpool_worker.logbook import Logbook
-from pactpool_worker.mock import MockOptions, MockService
+from pactpool_worker.http.binding import bind_listener
+from pactpool_worker.http.server import HttpRequest, start_server
 from pactpool_worker.pact import load_pact
-from pactpool_worker.server import HttpRequest, start_server
+from pactpool_worker.service.logbook import Logbook
+from pactpool_worker.service.mock import MockOptions, MockService
 
 SAMPLE_PACT = b"""{
   "consumer": {"name": "rehearsal"}, "provider": {"name": "rehearsal"},
