@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pactpool_worker import protocol
+
 
 class PactPoolError(Exception):
     """Base class: catch this to catch anything pactpool raises on purpose."""
@@ -73,13 +75,13 @@ def error_from_worker(error: dict[str, Any], source: str | None = None) -> PactP
     """Turn a worker's `error{kind, message}` reply into the matching typed exception."""
     kind = error.get("kind")
     message = str(error.get("message", "unknown error"))
-    if kind == "invalid-pact":
+    if kind == protocol.INVALID_PACT:
         return InvalidPactError(str(error.get("reason", message)), str(error.get("path", "$")),
                                 source)
-    if kind == "address-in-use":
+    if kind == protocol.ADDRESS_IN_USE:
         return AddressInUseError(message)
-    if kind in ("bind-failed", "tls"):
+    if kind in (protocol.BIND_FAILED, protocol.TLS_SETUP):
         return WorkerStartError(message)
-    if kind == "pact-file":
+    if kind == protocol.PACT_FILE:
         return PactFileError(message)
     return PactPoolError(f"worker error ({kind}): {message}")

@@ -7,13 +7,25 @@ from typing import Any
 
 import orjson
 
+from pactpool_worker.matching.mismatches import BodyDiff, BodyTypeDiff, Diff, HeaderDiff, QueryDiff
+from pactpool_worker.records import (
+    Entry,
+    MismatchEntry,
+    MissingEntry,
+    NotFoundEntry,
+    RequestErrorEntry,
+    ServerFailedEntry,
+    entry_from_json,
+)
+
 
 @dataclass(frozen=True)
 class MismatchRecord:
     """One entry of `mock_server_mismatches`: a request that went wrong, or one never made.
 
-    `type` is `request-not-found`, `request-mismatch`, `missing-request` or
-    `mock-server-failed`; `details` holds the inner mismatches of a `request-mismatch`.
+    `type` is `request-not-found`, `request-mismatch`, `missing-request`, `request-error` or
+    `mock-server-failed`; `details` holds the inner mismatches of a `request-mismatch` as
+    JSON, `entry` the whole entry typed (`pactpool_worker.records`), `raw` as JSON.
     """
 
     type: str
@@ -22,29 +34,34 @@ class MismatchRecord:
     request: dict[str, Any] | None = None
     details: list[dict[str, Any]] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
+    entry: Entry | None = None
 
     @classmethod
     def from_json(cls, entry: dict[str, Any]) -> MismatchRecord:
+        try:
+            typed: Entry | None = entry_from_json(entry)
+        except ValueError:
+            typed = None  # a newer kind: kept as raw JSON
         return cls(type=str(entry.get("type")), method=entry.get("method"),
                    path=entry.get("path"), request=entry.get("request"),
-                   details=list(entry.get("mismatches") or []), raw=entry)
+                   details=list(entry.get("mismatches") or []), raw=entry, entry=typed)
 
     def describe(self) -> str:
         """A few lines saying what went wrong, with path, expected and actual per mismatch."""
+        entry = self.entry
         target = f"{self.method} {self.path}"
-        if self.type == "missing-request":
+        if isinstance(entry, MissingEntry):
             return f"missing: {target} was expected but never received"
-        if self.type == "request-not-found":
-            return f"unexpected: {target}{_query_text(self.request)} matches no interaction"
-        if self.type == "request-error":
-            where = f"{target} " if self.method else "a request "
-            return f"error: {where}could not be matched: {self.raw.get('error')}"
-        if self.type == "mock-server-failed":
-            return (f"failed: {self.raw.get('error')} "
-                    f"(exit status {self.raw.get('exitStatus')})")
-        if self.type == "request-mismatch":
+        if isinstance(entry, NotFoundEntry):
+            return f"unexpected: {target}{_query_text(entry.request)} matches no interaction"
+        if isinstance(entry, RequestErrorEntry):
+            where = f"{target} " if entry.method else "a request "
+            return f"error: {where}could not be matched: {entry.error}"
+        if isinstance(entry, ServerFailedEntry):
+            return f"failed: {entry.error} (exit status {entry.exit_status})"
+        if isinstance(entry, MismatchEntry):
             lines = [f"mismatch: {target} was received but did not match:"]
-            lines += [f"  - {_describe_inner(d)}" for d in self.details]
+            lines += [f"  - {_describe_inner(d)}" for d in entry.mismatches]
             return "\n".join(lines)
         return f"{self.type}: {orjson.dumps(self.raw).decode()}"
 
@@ -68,15 +85,18 @@ def format_report(url: str, records: list[MismatchRecord]) -> str:
     return f"mock server {url} did not match its pact ({summary}):\n{body}"
 
 
-def _describe_inner(detail: dict[str, Any]) -> str:
-    kind = detail.get("type", "")
-    where = {"QueryMismatch": f"query '{detail.get('parameter')}'",
-             "HeaderMismatch": f"header '{detail.get('key')}'",
-             "BodyMismatch": f"body {detail.get('path')}",
-             "BodyTypeMismatch": "body content type"}.get(kind, kind)
-    message = detail.get("mismatch") or ""
-    return (f"{where}: {message} (expected {detail.get('expected')!s}, "
-            f"actual {detail.get('actual')!s})")
+def _describe_inner(diff: Diff) -> str:
+    if isinstance(diff, QueryDiff):
+        where = f"query '{diff.parameter}'"
+    elif isinstance(diff, HeaderDiff):
+        where = f"header '{diff.key}'"
+    elif isinstance(diff, BodyDiff):
+        where = f"body {diff.path}"
+    elif isinstance(diff, BodyTypeDiff):
+        where = "body content type"
+    else:
+        where = diff.to_json()["type"]
+    return f"{where}: {diff.mismatch or ''} (expected {diff.expected!s}, actual {diff.actual!s})"
 
 
 def _query_text(request: dict[str, Any] | None) -> str:

@@ -1,12 +1,18 @@
-"""Errors raised inside the worker; each carries a `kind` the controller maps to a typed error."""
+"""Every error raised inside the worker; each carries the `kind` the controller maps to a typed
+`pactpool.errors` exception. No name here is shared with `pactpool.errors`: a worker error is
+what crosses the pipe, a `pactpool` error is what callers catch."""
 
 from __future__ import annotations
+
+from typing import ClassVar
+
+from pactpool_worker import protocol
 
 
 class WorkerError(Exception):
     """Base of every error the worker reports back over the pipe."""
 
-    kind = "worker-error"
+    kind: ClassVar[protocol.ErrorKind] = protocol.WORKER_ERROR
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -16,10 +22,10 @@ class WorkerError(Exception):
         return {"kind": self.kind, "message": self.message}
 
 
-class InvalidPactError(WorkerError, ValueError):
+class PactLoadError(WorkerError, ValueError):
     """The pact cannot be served; `json_path` points at the problem (`$.interactions[2]`)."""
 
-    kind = "invalid-pact"
+    kind = protocol.INVALID_PACT
 
     def __init__(self, message: str, json_path: str = "$") -> None:
         super().__init__(f"{message} (at {json_path})")
@@ -31,13 +37,25 @@ class InvalidPactError(WorkerError, ValueError):
                 "path": self.json_path}
 
 
-class AddressInUseError(WorkerError):
+class AddressTakenError(WorkerError):
     """The address and port asked for are already bound."""
 
-    kind = "address-in-use"
+    kind = protocol.ADDRESS_IN_USE
 
 
 class BindError(WorkerError):
     """The address cannot be bound for another reason (bad host, no permission)."""
 
-    kind = "bind-failed"
+    kind = protocol.BIND_FAILED
+
+
+class TlsSetupError(WorkerError):
+    """The certificate or key cannot be loaded (missing, unreadable, not matching)."""
+
+    kind = protocol.TLS_SETUP
+
+
+class PactWriteError(WorkerError):
+    """The pact file cannot be written or merged (unreadable, other parties, no permission)."""
+
+    kind = protocol.PACT_FILE

@@ -10,7 +10,7 @@ large documents cross the pipe without being escaped into a JSON string.
 from __future__ import annotations
 
 import struct
-from typing import Any, Literal, TypedDict
+from typing import Any, Final, Literal, TypedDict
 
 import orjson
 
@@ -19,6 +19,23 @@ OPS: frozenset[str] = frozenset(
     {"load", "matched", "mismatches", "logs", "write_pact", "status", "shutdown"}
 )
 
+
+HELLO_ID: Final = 0
+"""The id of the one frame a pool worker sends unasked: `{"idle": true, "pid": ...}`."""
+
+ErrorKind = Literal["worker-error", "invalid-pact", "address-in-use", "bind-failed", "tls",
+                    "pact-file", "protocol", "internal"]
+"""What went wrong in a worker; the controller maps each kind to a typed `pactpool` error."""
+WORKER_ERROR: Final = "worker-error"
+INVALID_PACT: Final = "invalid-pact"
+ADDRESS_IN_USE: Final = "address-in-use"
+BIND_FAILED: Final = "bind-failed"
+TLS_SETUP: Final = "tls"
+PACT_FILE: Final = "pact-file"
+PROTOCOL: Final = "protocol"
+"""A frame out of order or unreadable."""
+INTERNAL: Final = "internal"
+"""A bug in the worker: an exception no handler expected."""
 
 MAX_MESSAGE_BYTES = 0x7FFFFFFF
 """The largest message one 4-byte length header carries (2 GiB - 1)."""
@@ -36,7 +53,7 @@ class RequestFrame(TypedDict):
 class ErrorBody(TypedDict, total=False):
     """What went wrong, with a `kind` the controller maps to a typed exception."""
 
-    kind: str
+    kind: ErrorKind
     message: str
     reason: str
     path: str

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from pactpool_worker.errors import InvalidPactError
+from pactpool_worker.errors import PactLoadError
 from pactpool_worker.pact import Interaction, MatchingRules, Pact, load_pact
 
 
@@ -30,7 +30,7 @@ def check_files(paths: Sequence[str], out: Callable[[str], None] | None = None,
             continue
         try:
             pact = load_pact(data)
-        except InvalidPactError as exc:
+        except PactLoadError as exc:
             complain(f"{path}: error: invalid pact: {exc.reason} (at {exc.json_path})")
             failures += 1
             continue

@@ -38,6 +38,7 @@ from pactpool.errors import (
 )
 from pactpool_worker import protocol
 from pactpool_worker.process.launch import WorkerProcess
+from pactpool_worker.records import ServerFailedEntry
 
 DEFAULT_POOL_SIZE = 2
 POOL_HOST = "127.0.0.1"
@@ -438,11 +439,8 @@ os.register_at_fork(after_in_child=_after_fork_in_child)
 
 def mock_server_failed_entry(worker: Worker) -> dict[str, Any]:
     """The mismatch record pactpool adds for a worker that died on its own."""
-    return {
-        "type": "mock-server-failed",
-        "error": f"the mock server process (pid {worker.pid}) died",
-        "exitStatus": worker.exit_status,
-    }
+    return ServerFailedEntry(f"the mock server process (pid {worker.pid}) died",
+                             worker.exit_status).to_json()
 
 
 __all__ = ["Controller", "PactPoolError", "Worker", "mock_server_failed_entry"]

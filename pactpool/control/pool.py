@@ -19,7 +19,6 @@ from typing import Any
 
 from pactpool_worker import protocol
 
-HELLO_ID = 0
 PRUNE_INTERVAL = 1.0  # seconds between checks that the idle workers are still alive
 REFILL_DELAY = 0.02  # seconds a refill waits after a take, while idle workers remain
 BURST_WINDOW = 0.1  # an empty pool with a take this recent is in a burst of creates
@@ -137,7 +136,7 @@ class WarmPool:
         try:
             if worker.conn.poll(self.hello_timeout):
                 hello = protocol.decode_reply(worker.conn.recv_bytes())
-                if hello["id"] == HELLO_ID and hello["ok"]:
+                if hello["id"] == protocol.HELLO_ID and hello["ok"]:
                     return worker
         except (EOFError, OSError, protocol.ProtocolError):
             pass

@@ -16,7 +16,7 @@ from urllib.parse import quote
 import httpx
 import orjson
 
-from pactpool_worker.matching import Mismatch, match_message, match_request, match_response
+from pactpool_worker.matching import Diff, match_message, match_request, match_response
 from pactpool_worker.pact import load_message, load_request, load_response
 
 SPEC_VERSIONS = {"v1": "1.0.0", "v1.1": "1.1.0", "v2": "2.0.0", "v3": "3.0.0", "v4": "4.0"}
@@ -24,13 +24,13 @@ KINDS = ("request", "response", "message")
 _CLIENT_DEFAULTS = ("accept", "accept-encoding", "connection", "user-agent")
 
 
-def pure_mismatches(case: dict[str, Any], version: str, kind: str) -> list[Mismatch]:
+def pure_mismatches(case: dict[str, Any], version: str, kind: str) -> list[Diff]:
     """Everything the pure matcher finds between the case's expected and actual."""
     spec = SPEC_VERSIONS[version]
     if kind == "request":
         expected, actual = load_request(case["expected"], spec), load_request(case["actual"], spec)
         result = match_request(expected, actual)
-        found: list[Mismatch] = [*([result.method_mismatch] if result.method_mismatch else []),
+        found: list[Diff] = [*([result.method_mismatch] if result.method_mismatch else []),
                                  *result.path_mismatches, *result.mismatches]
         assert result.all_matched == (not found)
         return found
@@ -41,7 +41,7 @@ def pure_mismatches(case: dict[str, Any], version: str, kind: str) -> list[Misma
                          load_message(case["actual"], spec, "$.actual"))
 
 
-def describe(case: dict[str, Any], mismatches: list[Mismatch]) -> str:
+def describe(case: dict[str, Any], mismatches: list[Diff]) -> str:
     listed = "\n".join(f"  {m.to_json()}" for m in mismatches) or "  (none)"
     return f"{case['comment']!r}: expected match={case['match']}, mismatches:\n{listed}"
 

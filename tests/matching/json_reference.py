@@ -16,7 +16,7 @@ from pactpool_worker.matching.display import (
     json_to_string,
     shown,
 )
-from pactpool_worker.matching.mismatches import BodyMismatch
+from pactpool_worker.matching.mismatches import BodyDiff
 from pactpool_worker.matching.rule_context import Context, Loc
 from pactpool_worker.matching.value_rules import (
     combine,
@@ -31,14 +31,14 @@ from pactpool_worker.pact.rules import KEY_FREE_KINDS, VALUES_KINDS, Rule, RuleL
 ROOT: Loc = ("$",)
 
 
-def compare_json(expected: Any, actual: Any, ctx: Context) -> list[BodyMismatch]:
+def compare_json(expected: Any, actual: Any, ctx: Context) -> list[BodyDiff]:
     """All differences between two parsed JSON documents."""
-    out: list[BodyMismatch] = []
+    out: list[BodyDiff] = []
     _compare(ROOT, expected, actual, ctx, out)
     return out
 
 
-def _compare(loc: Loc, expected: Any, actual: Any, ctx: Context, out: list[BodyMismatch]) -> None:
+def _compare(loc: Loc, expected: Any, actual: Any, ctx: Context, out: list[BodyDiff]) -> None:
     if isinstance(expected, dict):
         if isinstance(actual, dict):
             _compare_maps(loc, expected, actual, ctx, out)
@@ -53,8 +53,8 @@ def _compare(loc: Loc, expected: Any, actual: Any, ctx: Context, out: list[BodyM
         _compare_values(loc, expected, actual, ctx, out)
 
 
-def _type_mismatch(loc: Loc, expected: Any, actual: Any) -> BodyMismatch:
-    return BodyMismatch(format_path(loc), json_to_string(expected), json_to_string(actual),
+def _type_mismatch(loc: Loc, expected: Any, actual: Any) -> BodyDiff:
+    return BodyDiff(format_path(loc), json_to_string(expected), json_to_string(actual),
                         f"Type mismatch: Expected {shown(actual)} to be the same type as "
                         f"{shown(expected)}")
 
@@ -64,9 +64,9 @@ def _type_mismatch(loc: Loc, expected: Any, actual: Any) -> BodyMismatch:
 
 
 def _compare_maps(loc: Loc, expected: dict[str, Any], actual: dict[str, Any], ctx: Context,
-                  out: list[BodyMismatch]) -> None:
+                  out: list[BodyDiff]) -> None:
     if not expected and actual and not ctx.allow_unexpected:
-        out.append(BodyMismatch(format_path(loc), json_text(expected), json_text(actual),
+        out.append(BodyDiff(format_path(loc), json_text(expected), json_text(actual),
                                 f"Expected an empty Map but received {json_text(actual)}"))
         return
     best = ctx.best(loc)
@@ -75,9 +75,9 @@ def _compare_maps(loc: Loc, expected: dict[str, Any], actual: dict[str, Any], ct
         _compare_entries(loc, expected, actual, ctx, out)
         return
     rule_list, cascaded = best
-    results: list[list[BodyMismatch]] = []
+    results: list[list[BodyDiff]] = []
     for rule in rule_list.rules:
-        found: list[BodyMismatch] = []
+        found: list[BodyDiff] = []
         if not cascaded and rule.kind in VALUES_KINDS:
             child = ctx.with_each_value(loc, rule.sub_rules) \
                 if rule.kind == "each_value" and rule.sub_rules is not None else ctx
@@ -85,7 +85,7 @@ def _compare_maps(loc: Loc, expected: dict[str, Any], actual: dict[str, Any], ct
         else:
             message = match_map_rule(rule, expected, actual, cascaded)
             if message is not None:
-                found.append(BodyMismatch(format_path(loc), json_text(expected), json_text(actual),
+                found.append(BodyDiff(format_path(loc), json_text(expected), json_text(actual),
                                           message))
             _match_keys(loc, expected, actual, ctx, direct=None if cascaded else rule_list,
                         out=found)
@@ -94,8 +94,8 @@ def _compare_maps(loc: Loc, expected: dict[str, Any], actual: dict[str, Any], ct
     _combine_results(rule_list, results, out)
 
 
-def _combine_results(rule_list: RuleList, results: list[list[BodyMismatch]],
-                     out: list[BodyMismatch]) -> None:
+def _combine_results(rule_list: RuleList, results: list[list[BodyDiff]],
+                     out: list[BodyDiff]) -> None:
     """AND: every rule's mismatches; OR: none as soon as one rule found none."""
     if rule_list.combine == "OR" and any(not r for r in results):
         return
@@ -104,7 +104,7 @@ def _combine_results(rule_list: RuleList, results: list[list[BodyMismatch]],
 
 
 def _compare_values_of(loc: Loc, expected: dict[str, Any], actual: dict[str, Any],
-                       ctx: Context, out: list[BodyMismatch]) -> None:
+                       ctx: Context, out: list[BodyDiff]) -> None:
     """`values`/`eachValue`: each actual entry against its namesake, else the first example."""
     if not expected:
         return
@@ -114,14 +114,14 @@ def _compare_values_of(loc: Loc, expected: dict[str, Any], actual: dict[str, Any
 
 
 def _compare_entries(loc: Loc, expected: dict[str, Any], actual: dict[str, Any], ctx: Context,
-                     out: list[BodyMismatch]) -> None:
+                     out: list[BodyDiff]) -> None:
     for key, value in expected.items():
         if key in actual:
             _compare((*loc, key), value, actual[key], ctx, out)
 
 
 def _match_keys(loc: Loc, expected: dict[str, Any], actual: dict[str, Any], ctx: Context, *,
-                direct: RuleList | None, out: list[BodyMismatch]) -> None:
+                direct: RuleList | None, out: list[BodyDiff]) -> None:
     """The key sets (unless a direct values/eachKey rule frees them), then any eachKey rules."""
     if direct is None or not direct.kinds() & KEY_FREE_KINDS:
         expected_keys = sorted(expected)
@@ -129,12 +129,12 @@ def _match_keys(loc: Loc, expected: dict[str, Any], actual: dict[str, Any], ctx:
         if ctx.allow_unexpected:
             missing = [k for k in expected_keys if k not in actual]
             if missing:
-                out.append(BodyMismatch(format_path(loc), json_text(expected_keys),
+                out.append(BodyDiff(format_path(loc), json_text(expected_keys),
                                         json_text(actual_keys),
                                         "Actual map is missing the following keys: "
                                         f"{', '.join(missing)}"))
         elif expected_keys != actual_keys:
-            out.append(BodyMismatch(format_path(loc), json_text(expected_keys),
+            out.append(BodyDiff(format_path(loc), json_text(expected_keys),
                                     json_text(actual_keys),
                                     f"Expected a Map with keys [{', '.join(expected_keys)}] but "
                                     f"received one with keys [{', '.join(actual_keys)}]"))
@@ -146,7 +146,7 @@ def _match_keys(loc: Loc, expected: dict[str, Any], actual: dict[str, Any], ctx:
                 for sub in rule.sub_rules.rules:
                     message = match_string(sub, "", key, False)
                     if message is not None:
-                        out.append(BodyMismatch(format_path((*loc, key)), "", key, message))
+                        out.append(BodyDiff(format_path((*loc, key)), "", key, message))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -154,19 +154,19 @@ def _match_keys(loc: Loc, expected: dict[str, Any], actual: dict[str, Any], ctx:
 
 
 def _compare_lists(loc: Loc, expected: list[Any], actual: list[Any], ctx: Context,
-                   out: list[BodyMismatch]) -> None:
+                   out: list[BodyDiff]) -> None:
     best = ctx.best(loc)
     if best is not None:
         rule_list, cascaded = best
-        results: list[list[BodyMismatch]] = []
+        results: list[list[BodyDiff]] = []
         for rule in rule_list.rules:
-            found: list[BodyMismatch] = []
+            found: list[BodyDiff] = []
             _list_rule(loc, (rule, cascaded), (expected, actual), ctx, found)
             results.append(found)
         _combine_results(rule_list, results, out)
         return
     if not expected and actual:
-        out.append(BodyMismatch(format_path(loc), json_text(expected), json_text(actual),
+        out.append(BodyDiff(format_path(loc), json_text(expected), json_text(actual),
                                 f"Expected an empty List but received {json_text(actual)}"))
         return
     path = format_path(loc)
@@ -174,16 +174,16 @@ def _compare_lists(loc: Loc, expected: list[Any], actual: list[Any], ctx: Contex
         if index < len(actual):
             _compare((*loc, str(index)), value, actual[index], ctx, out)
         elif not ctx.defined((*loc, str(index))):
-            out.append(BodyMismatch(path, json_text(expected), json_text(actual),
+            out.append(BodyDiff(path, json_text(expected), json_text(actual),
                                     f"Expected {json_to_string(value)} but was missing"))
     if len(expected) != len(actual):
-        out.append(BodyMismatch(path, json_text(expected), json_text(actual),
+        out.append(BodyDiff(path, json_text(expected), json_text(actual),
                                 f"Expected a List with {len(expected)} elements but received "
                                 f"{len(actual)} elements"))
 
 
 def _list_rule(loc: Loc, best: tuple[Rule, bool], lists: tuple[list[Any], list[Any]],
-               ctx: Context, out: list[BodyMismatch]) -> None:
+               ctx: Context, out: list[BodyDiff]) -> None:
     """One rule covering a list: the list as a whole, then its items."""
     rule, cascaded = best
     expected, actual = lists
@@ -197,14 +197,14 @@ def _list_rule(loc: Loc, best: tuple[Rule, bool], lists: tuple[list[Any], list[A
         return
     message = match_list_rule(rule, expected, actual, cascaded)
     if message is not None:
-        out.append(BodyMismatch(format_path(loc), json_text(expected), json_text(actual),
+        out.append(BodyDiff(format_path(loc), json_text(expected), json_text(actual),
                                 message))
     if expected:
         _list_contents(loc, expected, actual, ctx, out)
 
 
 def _list_contents(loc: Loc, expected: list[Any], actual: list[Any], ctx: Context,
-                   out: list[BodyMismatch]) -> None:
+                   out: list[BodyDiff]) -> None:
     """With a rule on the list, every actual item is compared with the first expected one."""
     template = list(expected)
     if len(actual) > len(expected):
@@ -214,12 +214,12 @@ def _list_contents(loc: Loc, expected: list[Any], actual: list[Any], ctx: Contex
         if index < len(actual):
             _compare(item, value, actual[index], ctx, out)
         elif not ctx.defined(item):
-            out.append(BodyMismatch(format_path(loc), json_text(expected), json_text(actual),
+            out.append(BodyDiff(format_path(loc), json_text(expected), json_text(actual),
                                     f"Expected {json_text(value)} ({index}) but was missing"))
 
 
 def _array_contains(loc: Loc, rule: Rule, lists: tuple[list[Any], list[Any]], ctx: Context,
-                    out: list[BodyMismatch]) -> None:
+                    out: list[BodyDiff]) -> None:
     """Each variant (an expected item with its own rules) must match at least one actual item."""
     expected, actual = lists
     path = format_path(loc)
@@ -227,13 +227,13 @@ def _array_contains(loc: Loc, rule: Rule, lists: tuple[list[Any], list[Any]], ct
         [(i, ctx.with_rules(None)) for i in range(len(expected))]
     for index, variant_ctx in variants:
         if index >= len(expected):
-            out.append(BodyMismatch(path, for_mismatch(expected), for_mismatch(actual),
+            out.append(BodyDiff(path, for_mismatch(expected), for_mismatch(actual),
                                     f"ArrayContains: variant {index} is missing from the "
                                     f"expected list, which has {len(expected)} items"))
             continue
         example = expected[index]
         if not any(not compare_json(example, item, variant_ctx) for item in actual):
-            out.append(BodyMismatch(path, json_text(example), for_mismatch(actual),
+            out.append(BodyDiff(path, json_text(example), for_mismatch(actual),
                                     f"Variant at index {index} ({json_text(example)}) was not "
                                     "found in the actual list"))
 
@@ -243,7 +243,7 @@ def _array_contains(loc: Loc, rule: Rule, lists: tuple[list[Any], list[Any]], ct
 
 
 def _compare_values(loc: Loc, expected: Any, actual: Any, ctx: Context,
-                    out: list[BodyMismatch]) -> None:
+                    out: list[BodyDiff]) -> None:
     best = ctx.best(loc)
     if best is None:
         if json_equal(expected, actual):
@@ -256,4 +256,4 @@ def _compare_values(loc: Loc, expected: Any, actual: Any, ctx: Context,
     if messages:
         path = format_path(loc)
         e, a = json_text(expected), json_text(actual)
-        out.extend(BodyMismatch(path, e, a, m) for m in messages)
+        out.extend(BodyDiff(path, e, a, m) for m in messages)

@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 import pytest
 
-from pactpool_worker.errors import InvalidPactError
+from pactpool_worker.errors import PactLoadError
 from pactpool_worker.generators import (
     Constant,
     GeneratorContext,
@@ -337,7 +337,7 @@ def test_bad_definitions_are_refused_with_their_path(name: str, definition: dict
     with pytest.raises(GeneratorDefinitionError, match=word):
         compile_generator(definition, context())
     response = json_response({"id": 1}, {"body": {"$.id": definition}})
-    with pytest.raises(InvalidPactError) as failure:
+    with pytest.raises(PactLoadError) as failure:
         compile_response_generators(response, WHERE, context())
     assert failure.value.json_path == f"{WHERE}.body.$.id"
 
@@ -352,7 +352,7 @@ def test_bad_definitions_are_refused_with_their_path(name: str, definition: dict
 def test_bad_categories_name_their_path(generators: dict[str, Any], path: str,
                                         word: str) -> None:
     response = json_response({"id": 1}, generators, headers={"X-Id": ["1"]})
-    with pytest.raises(InvalidPactError, match=word) as failure:
+    with pytest.raises(PactLoadError, match=word) as failure:
         compile_response_generators(response, WHERE, context())
     assert failure.value.json_path == path
 
@@ -493,7 +493,7 @@ def test_generated_responses_draw_fresh_values_per_request() -> None:
 def test_a_bad_generator_fails_the_service_at_load_with_the_interaction_path() -> None:
     bad = json_response({"id": 1}, {"body": {"$.id": {"type": "RandomInt", "min": 3,
                                                       "max": 1}}})
-    with pytest.raises(InvalidPactError) as failure:
+    with pytest.raises(PactLoadError) as failure:
         MockService(pact_of(json_response({}, {}), bad), MockOptions(), Logbook(), context())
     assert failure.value.json_path == "$.interactions[1].response.generators.body.$.id"
 

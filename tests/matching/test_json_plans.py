@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from pactpool_worker.errors import InvalidPactError
+from pactpool_worker.errors import PactLoadError
 from pactpool_worker.matching.json import Node, compare_json, json_plan, match_json
 from pactpool_worker.matching.rule_context import Context, context_for
 from pactpool_worker.pact import compile_rules
@@ -107,7 +107,7 @@ def _context(rng: random.Random, expected: Any, allow_unexpected: bool) -> Conte
     raw = {"body": _rule_set(rng, _paths(expected), 0)}
     try:
         rules = compile_rules(raw, "4.0", "$")
-    except InvalidPactError:
+    except PactLoadError:
         return None
     return context_for(rules, "body", allow_unexpected)
 

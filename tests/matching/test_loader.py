@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 import pytest
 
-from pactpool_worker.errors import InvalidPactError
+from pactpool_worker.errors import PactLoadError
 from pactpool_worker.pact import BodyState, load_pact
 
 
@@ -62,7 +62,7 @@ BAD = [
 
 @pytest.mark.parametrize(("source", "json_path"), [pytest.param(s, p, id=n) for n, s, p in BAD])
 def test_bad_pact_names_the_path(source: Any, json_path: str) -> None:
-    with pytest.raises(InvalidPactError) as info:
+    with pytest.raises(PactLoadError) as info:
         load_pact(source)
     assert info.value.json_path == json_path
     assert info.value.reason
@@ -72,7 +72,7 @@ def test_bad_pact_names_the_path(source: Any, json_path: str) -> None:
 def test_bad_status(status: Any) -> None:
     doc = _pact()
     doc["interactions"][0]["response"]["status"] = status
-    with pytest.raises(InvalidPactError) as info:
+    with pytest.raises(PactLoadError) as info:
         load_pact(doc)
     assert info.value.json_path == "$.interactions[0].response.status"
 

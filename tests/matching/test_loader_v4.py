@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 import pytest
 
-from pactpool_worker.errors import InvalidPactError
+from pactpool_worker.errors import PactLoadError
 from pactpool_worker.http.server import HttpRequest
 from pactpool_worker.matching import InteractionIndex, match_message
 from pactpool_worker.pact import BodyState, load_pact
@@ -227,7 +227,7 @@ BAD_RULES: list[tuple[str, dict[str, Any], str, str]] = [
                          [pytest.param(r, p, w, id=n) for n, r, p, w in BAD_RULES])
 def test_bad_rules_name_interaction_category_and_rule_path(rules: dict[str, Any], json_path: str,
                                                            words: str) -> None:
-    with pytest.raises(InvalidPactError) as info:
+    with pytest.raises(PactLoadError) as info:
         load_pact(_pact_with_rules(rules))
     assert info.value.json_path == json_path
     assert words in info.value.reason
@@ -235,7 +235,7 @@ def test_bad_rules_name_interaction_category_and_rule_path(rules: dict[str, Any]
 
 def test_bad_status_class_names_the_response_rule() -> None:
     rules = {"status": {"matchers": [{"match": "statusCode", "status": "great"}]}}
-    with pytest.raises(InvalidPactError) as info:
+    with pytest.raises(PactLoadError) as info:
         load_pact(_pact_with_rules(rules, "response"))
     assert info.value.json_path == "$.interactions[0].response.matchingRules.status.matchers[0]" \
                                    ".status"
@@ -246,7 +246,7 @@ def test_bad_rule_in_a_message_interaction_is_refused_too() -> None:
     doc = copy.deepcopy(RICH_V4)
     doc["interactions"][1]["matchingRules"]["content"]["$.orderId"]["matchers"] = [  # type: ignore[index]
         {"match": "regex", "regex": "*"}]
-    with pytest.raises(InvalidPactError) as info:
+    with pytest.raises(PactLoadError) as info:
         load_pact(doc)
     assert info.value.json_path == \
         "$.interactions[1].matchingRules.content.$.orderId.matchers[0].regex"
@@ -257,6 +257,6 @@ def test_bad_rule_in_a_message_interaction_is_refused_too() -> None:
 def test_bad_v4_fields(field: str, value: Any) -> None:
     doc = copy.deepcopy(RICH_V4)
     doc["interactions"][0][field] = value  # type: ignore[index]
-    with pytest.raises(InvalidPactError) as info:
+    with pytest.raises(PactLoadError) as info:
         load_pact(doc)
     assert info.value.json_path == f"$.interactions[0].{field}"

@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from pactpool_worker.errors import AddressInUseError, BindError
+from pactpool_worker.errors import AddressTakenError, BindError
 from pactpool_worker.http.binding import bind_listener, bound_address
 
 
@@ -42,7 +42,7 @@ def test_an_ipv6_literal_binds_ipv6() -> None:
 def test_a_taken_port_and_an_unknown_name_are_typed_errors() -> None:
     taken = bind_listener("127.0.0.1", 0)
     try:
-        with pytest.raises(AddressInUseError, match="already in use"):
+        with pytest.raises(AddressTakenError, match="already in use"):
             bind_listener("127.0.0.1", bound_address(taken)[1])
     finally:
         taken.close()

@@ -12,14 +12,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from pactpool_worker.pact.java_pattern import DAYS, MONTHS, QUARTERS, Letters, Wording, lex
+from pactpool_worker.pact.java_pattern import (
+    DAYS,
+    MONTHS,
+    QUARTERS,
+    DateFormatError,
+    Letters,
+    Wording,
+    lex,
+)
+
+__all__ = ["DateFormatError", "DateWriter", "compile_format"]
 
 Field = Callable[[datetime], str]
 Part = str | Field
-
-
-class DateFormatError(ValueError):
-    """A date/time pattern that cannot be compiled."""
 
 
 _WORDING = Wording(DateFormatError,
@@ -29,7 +35,7 @@ _WORDING = Wording(DateFormatError,
 
 
 @dataclass(frozen=True, slots=True)
-class DateFormat:
+class DateWriter:
     """A compiled pattern: `format(dt)` writes `dt` with it."""
 
     pattern: str
@@ -39,7 +45,7 @@ class DateFormat:
         return "".join(part if isinstance(part, str) else part(value) for part in self.parts)
 
 
-def compile_format(pattern: str) -> DateFormat:
+def compile_format(pattern: str) -> DateWriter:
     """Compile a Java-style pattern; raise DateFormatError naming the offending letters."""
     parts: list[Part] = []
     text: list[str] = []
@@ -54,7 +60,7 @@ def compile_format(pattern: str) -> DateFormat:
         # an optional-section bracket prints nothing: its contents always print
     if text:
         parts.append("".join(text))
-    return DateFormat(pattern, tuple(parts))
+    return DateWriter(pattern, tuple(parts))
 
 
 def _field(letter: str, count: int, pattern: str) -> Field:

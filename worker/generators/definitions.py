@@ -21,7 +21,7 @@ from pactpool_worker.generators.date_expression import (
     Kind,
     compile_expression,
 )
-from pactpool_worker.generators.date_format import DateFormat, DateFormatError, compile_format
+from pactpool_worker.generators.date_format import DateFormatError, DateWriter, compile_format
 from pactpool_worker.generators.generator_context import GeneratorContext
 from pactpool_worker.generators.randoms import (
     UUID_FORMATS,
@@ -139,7 +139,7 @@ class DateTimeValue(Generator):
     """Date, Time and DateTime: the clock, moved by the expression, written in the format."""
 
     expression: DateTimeExpression | None
-    date_format: DateFormat
+    date_format: DateWriter
     context: GeneratorContext
 
     def bind(self, example: Any) -> Binding:

@@ -1,7 +1,7 @@
 """A response's generators (status, header, body), compiled at load into what each request runs.
 
 Consumer mode, as the mock server runs it: ProviderState keeps the example, MockServerURL
-writes this server's URL. Anything unusable is an InvalidPactError whose path names the
+writes this server's URL. Anything unusable is an PactLoadError whose path names the
 interaction, the category and the key (`$.interactions[0].response.generators.body.$.id`).
 Generators on a request (and the request-only categories `path`, `query`, `method`) are not
 this module's business: a mock server answers with its response only.
@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from pactpool_worker.errors import InvalidPactError
+from pactpool_worker.errors import PactLoadError
 from pactpool_worker.generators.body import plan_json_body
 from pactpool_worker.generators.definitions import (
     Constant,
@@ -77,7 +77,7 @@ def compile_response_generators(response: Response, where: str, context: Generat
 
 def _object(entries: Any, at: str) -> dict[str, Any]:
     if not isinstance(entries, dict):
-        raise InvalidPactError("generators of a category must be a JSON object of "
+        raise PactLoadError("generators of a category must be a JSON object of "
                                "name -> generator", at)
     return entries
 
@@ -86,7 +86,7 @@ def _compile(definition: Any, at: str, context: GeneratorContext) -> Generator:
     try:
         return compile_generator(definition, context)
     except GeneratorDefinitionError as exc:
-        raise InvalidPactError(str(exc), at) from None
+        raise PactLoadError(str(exc), at) from None
 
 
 def _status(entries: Any, example: int, at: str, context: GeneratorContext
@@ -99,11 +99,11 @@ def _status(entries: Any, example: int, at: str, context: GeneratorContext
     if binding is None:
         return None
     if not isinstance(generator, RandomInt):
-        raise InvalidPactError("a status generator must be RandomInt (or ProviderState, which "
+        raise PactLoadError("a status generator must be RandomInt (or ProviderState, which "
                                "keeps the example)", at)
     low, high = STATUS_RANGE
     if generator.low < low or generator.high > high:
-        raise InvalidPactError(f"a RandomInt status must stay within {low} and {high}, not "
+        raise PactLoadError(f"a RandomInt status must stay within {low} and {high}, not "
                                f"{generator.low} to {generator.high}", at)
     assert callable(binding)
     return binding
@@ -149,7 +149,7 @@ def _body(entries: dict[str, Any], response: Response, at: str, context: Generat
         try:
             rule_path = parse_path(path)
         except PathSyntaxError as exc:
-            raise InvalidPactError(f"body generator path: {exc}", where) from None
+            raise PactLoadError(f"body generator path: {exc}", where) from None
         compiled.append((rule_path, _compile(definition, where, context)))
     if not compiled:
         return None

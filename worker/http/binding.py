@@ -6,7 +6,7 @@ import errno
 import socket
 from typing import Any
 
-from pactpool_worker.errors import AddressInUseError, BindError
+from pactpool_worker.errors import AddressTakenError, BindError
 
 
 def bind_listener(host: str, port: int, backlog: int = 1024) -> socket.socket:
@@ -22,7 +22,7 @@ def bind_listener(host: str, port: int, backlog: int = 1024) -> socket.socket:
         sock.close()
         where = f"{host}:{port}"
         if exc.errno == errno.EADDRINUSE:
-            raise AddressInUseError(
+            raise AddressTakenError(
                 f"address {where} is already in use; pass port=0 to let the system pick "
                 "a free port, or stop whatever holds it") from exc
         raise BindError(f"cannot bind {where}: {exc.strerror}") from exc

@@ -5,13 +5,7 @@ from __future__ import annotations
 import ssl
 from typing import Any
 
-from pactpool_worker.errors import WorkerError
-
-
-class TlsSetupError(WorkerError):
-    """The certificate or key cannot be loaded (missing, unreadable, not matching)."""
-
-    kind = "tls"
+from pactpool_worker.errors import TlsSetupError
 
 
 def server_tls_context(spec: Any) -> ssl.SSLContext | None:

@@ -4,26 +4,26 @@ from __future__ import annotations
 
 from pactpool_worker.matching.detected_type import content_type_problem
 from pactpool_worker.matching.display import hex_prefix
-from pactpool_worker.matching.mismatches import BodyMismatch, text_of
+from pactpool_worker.matching.mismatches import BodyDiff, text_of
 from pactpool_worker.matching.rule_context import Context
 from pactpool_worker.matching.value_rules import combine
 from pactpool_worker.pact.model import Body
 from pactpool_worker.pact.rules import TYPE_KINDS, Rule
 
 
-def match_binary(expected: Body, actual: Body, ctx: Context) -> list[BodyMismatch]:
+def match_binary(expected: Body, actual: Body, ctx: Context) -> list[BodyDiff]:
     e, a = expected.content, actual.content
     best = ctx.best(("$",))
     if best is None:
         if e == a:
             return []
-        return [BodyMismatch("$", text_of(e), text_of(a),
+        return [BodyDiff("$", text_of(e), text_of(a),
                              f"Actual body [{actual.content_type or ''}, {len(a)} bytes, starting "
                              f"with {hex_prefix(a, 32)}] is not equal to the expected body "
                              f"[{expected.content_type or ''}, {len(e)} bytes, starting with "
                              f"{hex_prefix(e, 32)}]")]
     rule_list, cascaded = best
-    return [BodyMismatch("$", text_of(e), text_of(a), m)
+    return [BodyDiff("$", text_of(e), text_of(a), m)
             for m in combine(rule_list, lambda r: match_bytes(r, e, a, cascaded))]
 
 

@@ -2,7 +2,7 @@
 
 JSON, XML, form-urlencoded, multipart and binary bodies each have their own matcher; anything
 else is text (equality, or the rules at `$`). A body that claims a type and is not of it
-(invalid JSON, broken XML, a multipart body without its boundary) is a `BodyMismatch` that
+(invalid JSON, broken XML, a multipart body without its boundary) is a `BodyDiff` that
 carries the parse error: never an exception.
 """
 
@@ -16,7 +16,7 @@ from pactpool_worker.matching.binary import match_binary
 from pactpool_worker.matching.form_body import match_form
 from pactpool_worker.matching.headers import header_value_mismatches
 from pactpool_worker.matching.json import Node, json_plan, match_json
-from pactpool_worker.matching.mismatches import BodyMismatch, BodyTypeMismatch, text_of
+from pactpool_worker.matching.mismatches import BodyDiff, BodyTypeDiff, text_of
 from pactpool_worker.matching.multipart import match_multipart
 from pactpool_worker.matching.rule_context import Context
 from pactpool_worker.matching.value_rules import combine, match_string
@@ -24,11 +24,11 @@ from pactpool_worker.matching.xml_body import XmlError, compare_xml, parse_xml
 from pactpool_worker.pact.content_type import parse_content_type
 from pactpool_worker.pact.model import Body, BodyState
 
-BodyResult = tuple[BodyTypeMismatch | None, list[BodyMismatch]]
+BodyResult = tuple[BodyTypeDiff | None, list[BodyDiff]]
 
 
 def match_body(expected: Body, actual: Body, ctx: Context, header_ctx: Context) -> BodyResult:
-    """Compare bodies: a BodyTypeMismatch when the content types differ, else content mismatches."""
+    """Compare bodies: a BodyTypeDiff when the content types differ, else content mismatches."""
     if expected.content_type == actual.content_type:
         return None, _match_states(expected, actual, ctx)  # the same type (or none): agree
     e_ct = parse_content_type(expected.content_type)
@@ -38,7 +38,7 @@ def match_body(expected: Body, actual: Body, ctx: Context, header_ctx: Context) 
         return None, _match_states(expected, actual, ctx)
     if expected.state is BodyState.PRESENT:
         e_text, a_text = str(e_ct), str(a_ct)
-        return BodyTypeMismatch(
+        return BodyTypeDiff(
             e_text, a_text,
             f"Expected a body of '{e_text}' but the actual content type was '{a_text}'",
             text_of(expected.content),
@@ -54,7 +54,7 @@ def _header_rule_accepts(expected: Body, actual: Body, header_ctx: Context) -> b
                                        actual.content_type or "", header_ctx, single=True)
 
 
-def _match_states(expected: Body, actual: Body, ctx: Context) -> list[BodyMismatch]:
+def _match_states(expected: Body, actual: Body, ctx: Context) -> list[BodyDiff]:
     """Missing, empty and null bodies first; two present bodies go to `match_content`."""
     e_state, a_state = expected.state, actual.state
     if e_state is BodyState.MISSING:
@@ -63,19 +63,19 @@ def _match_states(expected: Body, actual: Body, ctx: Context) -> list[BodyMismat
         # A JSON `null` on the wire is what a client sends for a null body.
         null_on_wire = e_state is BodyState.NULL and actual.content.strip() == b"null"
         if a_state is BodyState.PRESENT and not null_on_wire:
-            return [BodyMismatch("/", None, text_of(actual.content),
+            return [BodyDiff("/", None, text_of(actual.content),
                                  f"Expected empty body but received {actual.display()}")]
         return []
     if a_state is BodyState.MISSING:
-        return [BodyMismatch("/", text_of(expected.content), None,
+        return [BodyDiff("/", text_of(expected.content), None,
                              f"Expected body {expected.display()} but was missing")]
     if a_state is BodyState.EMPTY:
-        return [BodyMismatch("/", text_of(expected.content), None,
+        return [BodyDiff("/", text_of(expected.content), None,
                              f"Expected body {expected.display()} but was empty")]
     return match_content(expected, actual, ctx)
 
 
-def match_content(expected: Body, actual: Body, ctx: Context) -> list[BodyMismatch]:
+def match_content(expected: Body, actual: Body, ctx: Context) -> list[BodyDiff]:
     """Two bodies with content, compared by the expected body's content type."""
     ct = parse_content_type(expected.content_type)
     if ct is not None:
@@ -106,11 +106,11 @@ def _parsed(body: Body, kind: str) -> tuple[str, Any]:
     return result
 
 
-def _match_parsed(expected: Body, actual: Body, ctx: Context, kind: str) -> list[BodyMismatch]:
+def _match_parsed(expected: Body, actual: Body, ctx: Context, kind: str) -> list[BodyDiff]:
     e_status, e_value = _parsed(expected, kind)
     a_status, a_value = _parsed(actual, kind)
     if e_status == "error" or a_status == "error":
-        return [BodyMismatch("$", text_of(expected.content), text_of(actual.content),
+        return [BodyDiff("$", text_of(expected.content), text_of(actual.content),
                              f"Failed to parse the {which} body: '{value}'")
                 for status, value, which in ((e_status, e_value, "expected"),
                                              (a_status, a_value, "actual"))
@@ -133,17 +133,17 @@ def _plan(expected: Body, value: Any, ctx: Context) -> Node:
     return plan
 
 
-def _match_text(expected: Body, actual: Body, ctx: Context) -> list[BodyMismatch]:
+def _match_text(expected: Body, actual: Body, ctx: Context) -> list[BodyDiff]:
     e_text = expected.content.decode("utf-8", errors="replace")
     a_text = actual.content.decode("utf-8", errors="replace")
     best = ctx.best(("$",))
     if best is not None:
         rule_list, cascaded = best
         messages = combine(rule_list, lambda r: match_string(r, e_text, a_text, cascaded))
-        return [BodyMismatch("$", text_of(expected.content), text_of(actual.content), m)
+        return [BodyDiff("$", text_of(expected.content), text_of(actual.content), m)
                 for m in messages]
     if expected.content == actual.content:
         return []
-    return [BodyMismatch("$", text_of(expected.content), text_of(actual.content),
+    return [BodyDiff("$", text_of(expected.content), text_of(actual.content),
                          f"Expected body '{e_text}' to match '{a_text}' using equality but did "
                          "not match")]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pactpool_worker.matching.mismatches import HeaderMismatch, rust_debug
+from pactpool_worker.matching.mismatches import HeaderDiff, rust_debug
 from pactpool_worker.matching.rule_context import Context
 from pactpool_worker.matching.value_rules import combine, match_string
 
@@ -10,31 +10,31 @@ PARAMETERISED = frozenset({"accept", "content-type"})
 
 
 def match_headers(expected: dict[str, list[str]] | None, actual: dict[str, list[str]] | None,
-                  ctx: Context) -> dict[str, list[HeaderMismatch]]:
+                  ctx: Context) -> dict[str, list[HeaderDiff]]:
     """Per expected header name: its mismatches (an empty list when it matched)."""
-    result: dict[str, list[HeaderMismatch]] = {}
+    result: dict[str, list[HeaderDiff]] = {}
     if not expected:
         return result
     lowered = {k.lower(): v for k, v in (actual or {}).items()}
     for key, values in expected.items():
         actual_values = lowered.get(key.lower())
         if actual_values is None:
-            result[key] = [HeaderMismatch(key, rust_debug(", ".join(values)), "",
+            result[key] = [HeaderDiff(key, rust_debug(", ".join(values)), "",
                                           f"Expected a header '{key}' but was missing")]
         elif not values and actual_values:
             joined = ", ".join(actual_values)
-            result[key] = [HeaderMismatch(key, "", joined, f"Expected an empty header '{key}' but "
+            result[key] = [HeaderDiff(key, "", joined, f"Expected an empty header '{key}' but "
                                           f"actual value was '{joined}'")]
         else:
             result[key] = _values(key, values, actual_values, ctx)
     return result
 
 
-def _values(key: str, expected: list[str], actual: list[str], ctx: Context) -> list[HeaderMismatch]:
+def _values(key: str, expected: list[str], actual: list[str], ctx: Context) -> list[HeaderDiff]:
     if len(expected) == 1 and len(actual) == 1:
         return header_value_mismatches(key, 0, expected[0], actual[0], ctx, single=True)
     loc = ("$", key.lower())
-    out: list[HeaderMismatch] = []
+    out: list[HeaderDiff] = []
     if ctx.defined(loc) and expected:
         # A rule on the header: every actual value against the first expected one.
         for index, value in enumerate(actual):
@@ -48,14 +48,14 @@ def _values(key: str, expected: list[str], actual: list[str], ctx: Context) -> l
             out.extend(header_value_mismatches(key, index, e_value, actual[index], ctx,
                                                single=False))
         else:
-            out.append(HeaderMismatch(key, e_value, "", f"Mismatch with header '{key}': Expected "
+            out.append(HeaderDiff(key, e_value, "", f"Mismatch with header '{key}': Expected "
                                       f"value '{e_value}' at index {index} but was missing "
                                       f"(actual has {len(actual)} value(s))"))
     return out
 
 
 def header_value_mismatches(key: str, index: int, expected: str, actual: str, ctx: Context, *,
-                            single: bool, shown_index: int | None = None) -> list[HeaderMismatch]:
+                            single: bool, shown_index: int | None = None) -> list[HeaderDiff]:
     """One header value against its expected value (or the rule at `$.name` / `$.name[i]`)."""
     lkey = key.lower()
     expected, actual = expected.strip(), actual.strip()
@@ -75,7 +75,7 @@ def header_value_mismatches(key: str, index: int, expected: str, actual: str, ct
         a_norm = ",".join(v.strip() for v in actual.split(","))
         messages = [] if e_norm == a_norm else \
             [f"Expected '{a_norm}' to be equal to '{e_norm}'{suffix}"]
-    return [HeaderMismatch(key, expected, actual, f"Mismatch with header '{key}': {m}")
+    return [HeaderDiff(key, expected, actual, f"Mismatch with header '{key}': {m}")
             for m in messages]
 
 

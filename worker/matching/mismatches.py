@@ -1,13 +1,20 @@
-"""Mismatches: small immutable values, turned into the reference's JSON only at the edge."""
+"""The inner mismatches of a request, as small immutable values ("diffs"), turned into the
+reference's JSON only at the edge.
+
+Each class's JSON `type` is the reference's name (`BodyMismatch`, `HeaderMismatch`, ...); the
+classes are called `...Diff` so that those names stay free for the consumer front, whose
+public classes are pact-python's.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
-class MethodMismatch:
+class MethodDiff:
     expected: str
     actual: str
     mismatch: str = ""
@@ -18,7 +25,7 @@ class MethodMismatch:
 
 
 @dataclass(frozen=True, slots=True)
-class PathMismatch:
+class PathDiff:
     expected: str
     actual: str
     mismatch: str
@@ -29,7 +36,7 @@ class PathMismatch:
 
 
 @dataclass(frozen=True, slots=True)
-class StatusMismatch:
+class StatusDiff:
     expected: int
     actual: int
     mismatch: str
@@ -40,7 +47,7 @@ class StatusMismatch:
 
 
 @dataclass(frozen=True, slots=True)
-class QueryMismatch:
+class QueryDiff:
     parameter: str
     expected: str
     actual: str
@@ -52,7 +59,7 @@ class QueryMismatch:
 
 
 @dataclass(frozen=True, slots=True)
-class HeaderMismatch:
+class HeaderDiff:
     key: str
     expected: str
     actual: str
@@ -64,7 +71,7 @@ class HeaderMismatch:
 
 
 @dataclass(frozen=True, slots=True)
-class BodyTypeMismatch:
+class BodyTypeDiff:
     """The content types differ; `expected`/`actual` are content types, the bodies are text."""
 
     expected: str
@@ -80,7 +87,7 @@ class BodyTypeMismatch:
 
 
 @dataclass(frozen=True, slots=True)
-class BodyMismatch:
+class BodyDiff:
     """One difference inside a body; `path` like `$.foo`, or `/` for the whole body."""
 
     path: str
@@ -94,7 +101,7 @@ class BodyMismatch:
 
 
 @dataclass(frozen=True, slots=True)
-class MetadataMismatch:
+class MetadataDiff:
     """A message metadata entry that differs (messages only; never from a mock server)."""
 
     key: str
@@ -107,8 +114,32 @@ class MetadataMismatch:
                 "actual": self.actual, "mismatch": self.mismatch}
 
 
-Mismatch = (MethodMismatch | PathMismatch | StatusMismatch | QueryMismatch | HeaderMismatch
-            | BodyTypeMismatch | BodyMismatch | MetadataMismatch)
+Diff = (MethodDiff | PathDiff | StatusDiff | QueryDiff | HeaderDiff
+        | BodyTypeDiff | BodyDiff | MetadataDiff)
+
+
+def diff_from_json(entry: dict[str, Any]) -> Diff:
+    """The diff a `to_json` dict describes; raises `ValueError` for an unknown `type`."""
+    kind = entry.get("type")
+    get = _getter(entry)
+    if kind == "MethodMismatch":
+        return MethodDiff(get("expected"), get("actual"), get("mismatch", ""))
+    if kind == "PathMismatch":
+        return PathDiff(get("expected"), get("actual"), get("mismatch"))
+    if kind == "StatusMismatch":
+        return StatusDiff(get("expected"), get("actual"), get("mismatch"))
+    if kind == "QueryMismatch":
+        return QueryDiff(get("parameter"), get("expected"), get("actual"), get("mismatch"))
+    if kind == "HeaderMismatch":
+        return HeaderDiff(get("key"), get("expected"), get("actual"), get("mismatch"))
+    if kind == "BodyTypeMismatch":
+        return BodyTypeDiff(get("expected"), get("actual"), get("mismatch"),
+                            get("expectedBody"), get("actualBody"))
+    if kind == "BodyMismatch":
+        return BodyDiff(get("path"), get("expected"), get("actual"), get("mismatch"))
+    if kind == "MetadataMismatch":
+        return MetadataDiff(get("key"), get("expected"), get("actual"), get("mismatch"))
+    raise ValueError(f"not an inner mismatch: type {kind!r}")
 
 
 def text_of(data: bytes | None) -> str | None:
@@ -141,3 +172,8 @@ def rust_debug(value: str | list[str]) -> str:
             out.append(ch)
     out.append('"')
     return "".join(out)
+
+
+def _getter(entry: dict[str, Any]) -> Callable[..., Any]:
+    """`entry.get`, typed as answering Any: the JSON's own shape is checked by its writer."""
+    return entry.get

@@ -17,14 +17,14 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 
 from pactpool_worker.matching.headers import parameters_match
-from pactpool_worker.matching.mismatches import BodyMismatch, text_of
+from pactpool_worker.matching.mismatches import BodyDiff, text_of
 from pactpool_worker.matching.rule_context import Context, Loc
 from pactpool_worker.matching.value_rules import apply_rules
 from pactpool_worker.pact.content_type import parse_content_type
 from pactpool_worker.pact.jsonpath import format_path
 from pactpool_worker.pact.model import Body, BodyState
 
-ContentMatcher = Callable[[Body, Body, Context], list[BodyMismatch]]
+ContentMatcher = Callable[[Body, Body, Context], list[BodyDiff]]
 """Matches two bodies by their content type (the dispatcher in `bodies`)."""
 
 _OPTIONAL_HEADERS = frozenset({"content-type", "content-disposition", "content-transfer-encoding"})
@@ -89,27 +89,27 @@ def parse_multipart(body: bytes, content_type: str | None, *,
 
 
 def match_multipart(expected: Body, actual: Body, ctx: Context,
-                    match_content: ContentMatcher) -> list[BodyMismatch]:
+                    match_content: ContentMatcher) -> list[BodyDiff]:
     """Every expected part present in the actual body and matching it."""
     results: list[list[Part]] = []
-    failures: list[BodyMismatch] = []
+    failures: list[BodyDiff] = []
     for which, body in (("expected", expected), ("actual", actual)):
         try:
             results.append(parse_multipart(body.content, body.content_type,
                                            guess_boundary=which == "expected"))
         except MultipartError as exc:
-            failures.append(BodyMismatch("$", text_of(expected.content), text_of(actual.content),
+            failures.append(BodyDiff("$", text_of(expected.content), text_of(actual.content),
                                          f"Failed to parse the {which} body as a MIME multipart "
                                          f"body: '{exc}'"))
     if failures:
         return failures
     expected_parts, actual_parts = results
-    out: list[BodyMismatch] = []
+    out: list[BodyDiff] = []
     for part in expected_parts:
         found = next((p for p in actual_parts
                       if (p.name == part.name if p.name else p.index == part.index)), None)
         if found is None:
-            out.append(BodyMismatch("$", part.name, None,
+            out.append(BodyDiff("$", part.name, None,
                                     f"Expected a MIME part '{part.name}' but was missing"))
         else:
             out.extend(_match_part(part, found, ctx, match_content))
@@ -117,12 +117,12 @@ def match_multipart(expected: Body, actual: Body, ctx: Context,
 
 
 def _match_part(expected: Part, actual: Part, ctx: Context,
-                match_content: ContentMatcher) -> list[BodyMismatch]:
+                match_content: ContentMatcher) -> list[BodyDiff]:
     key = expected.key
     loc: Loc = ("$", key)
     if expected.is_file != actual.is_file:
         kinds = ("file", "field") if expected.is_file else ("field", "file")
-        return [BodyMismatch("$", key, None,
+        return [BodyDiff("$", key, None,
                              f"Expected a MIME {kinds[0]} '{key}' but was {kinds[1]}")]
     out = _part_headers(loc, expected, actual, ctx)
     if expected.is_file:
@@ -132,14 +132,14 @@ def _match_part(expected: Part, actual: Part, ctx: Context,
     return out
 
 
-def _part_headers(loc: Loc, expected: Part, actual: Part, ctx: Context) -> list[BodyMismatch]:
-    out: list[BodyMismatch] = []
+def _part_headers(loc: Loc, expected: Part, actual: Part, ctx: Context) -> list[BodyDiff]:
+    out: list[BodyDiff] = []
     for name, e_value in expected.headers.items():
         path = format_path((*loc, name))
         a_value = actual.headers.get(name)
         if a_value is None:
             if name not in _OPTIONAL_HEADERS:
-                out.append(BodyMismatch(path, e_value, None,
+                out.append(BodyDiff(path, e_value, None,
                                         f"MIME part '{expected.key}': Expected multipart header "
                                         f"'{name}' with value '{e_value}' but was missing"))
             continue
@@ -154,12 +154,12 @@ def _part_headers(loc: Loc, expected: Part, actual: Part, ctx: Context) -> list[
         else:
             messages = [] if e_value == a_value else \
                 [f"header '{name}': Expected '{a_value}' to be equal to '{e_value}'"]
-        out.extend(BodyMismatch(path, e_value, a_value, f"MIME part '{expected.key}': {m}")
+        out.extend(BodyDiff(path, e_value, a_value, f"MIME part '{expected.key}': {m}")
                    for m in messages)
     return out
 
 
-def _field_part(loc: Loc, expected: Part, actual: Part, ctx: Context) -> list[BodyMismatch]:
+def _field_part(loc: Loc, expected: Part, actual: Part, ctx: Context) -> list[BodyDiff]:
     e_text = expected.data.decode("utf-8", errors="replace")
     a_text = actual.data.decode("utf-8", errors="replace")
     best = ctx.best(loc)
@@ -168,14 +168,14 @@ def _field_part(loc: Loc, expected: Part, actual: Part, ctx: Context) -> list[Bo
             [f"MIME part '{expected.key}': Expected '{a_text}' to be equal to '{e_text}'"]
     else:
         messages = apply_rules(best, e_text, a_text)
-    return [BodyMismatch(format_path(loc), e_text, a_text, m) for m in messages]
+    return [BodyDiff(format_path(loc), e_text, a_text, m) for m in messages]
 
 
 def _file_part(loc: Loc, expected: Part, actual: Part, ctx: Context,
-               match_content: ContentMatcher) -> list[BodyMismatch]:
+               match_content: ContentMatcher) -> list[BodyDiff]:
     e_ct, a_ct = parse_content_type(expected.content_type), parse_content_type(actual.content_type)
     if e_ct is not None and a_ct is not None and not e_ct.equivalent(a_ct):
-        return [BodyMismatch(format_path(loc), str(e_ct), str(a_ct),
+        return [BodyDiff(format_path(loc), str(e_ct), str(a_ct),
                              f"MIME part '{expected.key}': Expected a body of '{e_ct}' but the "
                              f"actual content type was '{a_ct}'")]
     e_body = Body(BodyState.PRESENT if expected.data else BodyState.EMPTY, expected.data,
@@ -183,6 +183,6 @@ def _file_part(loc: Loc, expected: Part, actual: Part, ctx: Context,
     a_body = Body(BodyState.PRESENT if actual.data else BodyState.EMPTY, actual.data,
                   actual.content_type)
     base = format_path(loc)
-    return [BodyMismatch(base + m.path[1:] if m.path.startswith("$") else base, m.expected,
+    return [BodyDiff(base + m.path[1:] if m.path.startswith("$") else base, m.expected,
                          m.actual, f"MIME part '{expected.key}': {m.mismatch}")
             for m in match_content(e_body, a_body, ctx.rerooted(loc))]

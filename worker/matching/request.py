@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 from pactpool_worker.matching.body_dispatch import match_body
 from pactpool_worker.matching.headers import match_headers
 from pactpool_worker.matching.mismatches import (
-    BodyMismatch,
-    BodyTypeMismatch,
-    HeaderMismatch,
-    MethodMismatch,
-    Mismatch,
-    PathMismatch,
-    QueryMismatch,
-    StatusMismatch,
+    BodyDiff,
+    BodyTypeDiff,
+    Diff,
+    HeaderDiff,
+    MethodDiff,
+    PathDiff,
+    QueryDiff,
+    StatusDiff,
 )
 from pactpool_worker.matching.query import match_query, match_raw_query
 from pactpool_worker.matching.rule_context import context_for
@@ -27,12 +27,12 @@ from pactpool_worker.pact.rules import RuleList
 class RequestMatchResult:
     """The outcome per part, kept grouped the way the reference scores it."""
 
-    method_mismatch: MethodMismatch | None = None
-    path_mismatches: list[PathMismatch] = field(default_factory=list)
-    query: dict[str, list[QueryMismatch]] = field(default_factory=dict)
-    headers: dict[str, list[HeaderMismatch]] = field(default_factory=dict)
-    body_type_mismatch: BodyTypeMismatch | None = None
-    body: list[BodyMismatch] = field(default_factory=list)
+    method_mismatch: MethodDiff | None = None
+    path_mismatches: list[PathDiff] = field(default_factory=list)
+    query: dict[str, list[QueryDiff]] = field(default_factory=dict)
+    headers: dict[str, list[HeaderDiff]] = field(default_factory=dict)
+    body_type_mismatch: BodyTypeDiff | None = None
+    body: list[BodyDiff] = field(default_factory=list)
 
     @property
     def method_matched(self) -> bool:
@@ -43,9 +43,9 @@ class RequestMatchResult:
         return not self.path_mismatches
 
     @property
-    def mismatches(self) -> list[Mismatch]:
+    def mismatches(self) -> list[Diff]:
         """Query, header and body mismatches (method and path are reported separately)."""
-        out: list[Mismatch] = []
+        out: list[Diff] = []
         for items in self.query.values():
             out.extend(items)
         for hitems in self.headers.values():
@@ -88,7 +88,7 @@ def match_request_head(expected: Request, actual: Request) -> RequestMatchResult
     rules = expected.matching_rules
     result = RequestMatchResult()
     if expected.method.upper() != actual.method.upper():
-        result.method_mismatch = MethodMismatch(expected.method, actual.method)
+        result.method_mismatch = MethodDiff(expected.method, actual.method)
     result.path_mismatches = match_path(expected, actual)
     result.query = match_query(expected.query, actual.query,
                                context_for(rules, "query", allow_unexpected=False))
@@ -109,10 +109,10 @@ def match_request_body(expected: Request, actual: Request, result: RequestMatchR
         context_for(rules, "header", allow_unexpected=False))
 
 
-def match_path(expected: Request, actual: Request) -> list[PathMismatch]:
+def match_path(expected: Request, actual: Request) -> list[PathDiff]:
     """The path by equality, or by the `path` rules when the pact has any."""
     messages = path_problems(expected.path, path_rules(expected), actual.path)
-    return [PathMismatch(expected.path, actual.path, m) for m in messages]
+    return [PathDiff(expected.path, actual.path, m) for m in messages]
 
 
 def path_rules(expected: Request) -> RuleList | None:
@@ -126,13 +126,13 @@ def path_problems(expected: str, rules: RuleList | None, actual: str) -> list[st
     return combine(rules, lambda r: match_string(r, expected, actual, False))
 
 
-def match_response(expected: Response, actual: Response) -> list[Mismatch]:
+def match_response(expected: Response, actual: Response) -> list[Diff]:
     """Body, status and header mismatches; response bodies allow unexpected keys."""
     rules = expected.matching_rules
     header_ctx = context_for(rules, "header", allow_unexpected=False)
     type_mismatch, body = match_body(expected.body, actual.body,
                                      context_for(rules, "body", allow_unexpected=True), header_ctx)
-    out: list[Mismatch] = []
+    out: list[Diff] = []
     if type_mismatch is not None:
         out.append(type_mismatch)
     out.extend(body)
@@ -142,14 +142,14 @@ def match_response(expected: Response, actual: Response) -> list[Mismatch]:
     return out
 
 
-def _match_status(expected: Response, actual: Response) -> list[StatusMismatch]:
+def _match_status(expected: Response, actual: Response) -> list[StatusDiff]:
     category = expected.matching_rules.category("status") if expected.matching_rules else None
     rule_list = category.exact() if category is not None else None
     if rule_list is None:
         if expected.status == actual.status:
             return []
-        return [StatusMismatch(expected.status, actual.status,
+        return [StatusDiff(expected.status, actual.status,
                                f"expected {expected.status} but was {actual.status}")]
     messages = combine(rule_list, lambda r: match_string(r, str(expected.status),
                                                          str(actual.status), False))
-    return [StatusMismatch(expected.status, actual.status, m) for m in messages]
+    return [StatusDiff(expected.status, actual.status, m) for m in messages]

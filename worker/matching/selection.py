@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pactpool_worker.matching.mismatches import Mismatch
+from pactpool_worker.matching.mismatches import Diff
 from pactpool_worker.matching.request import (
     RequestMatchResult,
     match_request,
@@ -34,7 +34,7 @@ class Selection:
 
     kind: Literal["match", "not-found", "mismatch"]
     interaction: Interaction | None = None
-    mismatches: list[Mismatch] = field(default_factory=list)
+    mismatches: list[Diff] = field(default_factory=list)
     result: RequestMatchResult | None = None
 
 

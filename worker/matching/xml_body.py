@@ -10,7 +10,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from itertools import zip_longest
 
-from pactpool_worker.matching.mismatches import BodyMismatch
+from pactpool_worker.matching.mismatches import BodyDiff
 from pactpool_worker.matching.rule_context import Context, Loc
 from pactpool_worker.matching.value_rules import combine, match_string
 from pactpool_worker.pact.jsonpath import format_path
@@ -40,8 +40,8 @@ def _declares_entities(data: bytes) -> bool:
     return False
 
 
-def compare_xml(expected: ET.Element, actual: ET.Element, ctx: Context) -> list[BodyMismatch]:
-    out: list[BodyMismatch] = []
+def compare_xml(expected: ET.Element, actual: ET.Element, ctx: Context) -> list[BodyDiff]:
+    out: list[BodyDiff] = []
     _element(("$", _name(expected.tag)), expected, actual, ctx, out)
     return out
 
@@ -65,7 +65,7 @@ def _text(element: ET.Element) -> str:
 
 
 def _element(loc: Loc, expected: ET.Element, actual: ET.Element, ctx: Context,
-             out: list[BodyMismatch]) -> None:
+             out: list[BodyDiff]) -> None:
     e_name, a_name = _name(expected.tag), _name(actual.tag)
     best = ctx.best(loc)
     messages: list[str] = []
@@ -95,7 +95,7 @@ def _element(loc: Loc, expected: ET.Element, actual: ET.Element, ctx: Context,
         messages = combine(rule_list, lambda r: check(r.kind, r.min, r.max))
     if messages:
         path = format_path(loc)
-        out.extend(BodyMismatch(path, e_name, a_name, m) for m in messages)
+        out.extend(BodyDiff(path, e_name, a_name, m) for m in messages)
         return
     _attributes(loc, expected, actual, ctx, out)
     _compare_children(loc, expected, actual, ctx, out)
@@ -103,21 +103,21 @@ def _element(loc: Loc, expected: ET.Element, actual: ET.Element, ctx: Context,
 
 
 def _attributes(loc: Loc, expected: ET.Element, actual: ET.Element, ctx: Context,
-                out: list[BodyMismatch]) -> None:
+                out: list[BodyDiff]) -> None:
     e_attrs = {_name(k): v for k, v in sorted(expected.attrib.items())}
     a_attrs = {_name(k): v for k, v in sorted(actual.attrib.items())}
     path = format_path(loc)
     if not e_attrs and a_attrs and not ctx.allow_unexpected:
-        out.append(BodyMismatch(path, _debug_map(e_attrs), _debug_map(a_attrs),
+        out.append(BodyDiff(path, _debug_map(e_attrs), _debug_map(a_attrs),
                                 "Did not expect any attributes but received "
                                 f"{_debug_map(a_attrs)}"))
         return
     if ctx.allow_unexpected and len(e_attrs) > len(a_attrs):
-        out.append(BodyMismatch(path, _debug_map(e_attrs), _debug_map(a_attrs),
+        out.append(BodyDiff(path, _debug_map(e_attrs), _debug_map(a_attrs),
                                 f"Expected at least {len(e_attrs)} attribute(s) but received "
                                 f"{len(a_attrs)} attribute(s)"))
     elif not ctx.allow_unexpected and len(e_attrs) != len(a_attrs):
-        out.append(BodyMismatch(path, _debug_map(e_attrs), _debug_map(a_attrs),
+        out.append(BodyDiff(path, _debug_map(e_attrs), _debug_map(a_attrs),
                                 f"Expected {len(e_attrs)} attribute(s) but received "
                                 f"{len(a_attrs)} attribute(s)"))
     for key, value in e_attrs.items():
@@ -125,7 +125,7 @@ def _attributes(loc: Loc, expected: ET.Element, actual: ET.Element, ctx: Context
         if key in a_attrs:
             _value(attr_loc, value, a_attrs[key], ctx, out)
         else:
-            out.append(BodyMismatch(format_path(attr_loc), key, None,
+            out.append(BodyDiff(format_path(attr_loc), key, None,
                                     f"Expected attribute '{key}'='{value}' but was missing"))
 
 
@@ -134,13 +134,13 @@ def _debug_map(attrs: dict[str, str]) -> str:
 
 
 def _compare_children(loc: Loc, expected: ET.Element, actual: ET.Element, ctx: Context,
-                      out: list[BodyMismatch]) -> None:
+                      out: list[BodyDiff]) -> None:
     e_children, a_children = _children(expected), _children(actual)
     path = format_path(loc)
     e_desc = ", ".join(_name(c.tag) for c in e_children)
     a_desc = ", ".join(_name(c.tag) for c in a_children)
     if not e_children and a_children and not ctx.allow_unexpected:
-        out.append(BodyMismatch(path, e_desc, a_desc,
+        out.append(BodyDiff(path, e_desc, a_desc,
                                 f"Expected no children but received [{a_desc}]"))
         return
     e_groups: dict[str, list[ET.Element]] = {}
@@ -161,21 +161,21 @@ def _compare_children(loc: Loc, expected: ET.Element, actual: ET.Element, ctx: C
             for e_child, a_child in zip_longest(e_group, group):
                 if e_child is None:
                     if not ctx.allow_unexpected:
-                        out.append(BodyMismatch(format_path(child_loc), e_desc, a_desc,
+                        out.append(BodyDiff(format_path(child_loc), e_desc, a_desc,
                                                 f"Unexpected child <{key}/>"))
                 elif a_child is None:
-                    out.append(BodyMismatch(format_path(child_loc), e_desc, a_desc,
+                    out.append(BodyDiff(format_path(child_loc), e_desc, a_desc,
                                             f"Expected child <{key}/> but was missing"))
                 else:
                     _element(child_loc, e_child, a_child, ctx, out)
         elif not ctx.allow_unexpected or ctx.type_rule_defined(child_loc):
-            out.append(BodyMismatch(path, e_desc, a_desc, f"Unexpected child <{key}/>"))
+            out.append(BodyDiff(path, e_desc, a_desc, f"Unexpected child <{key}/>"))
     for key in sorted(e_groups):
-        out.append(BodyMismatch(path, e_desc, a_desc, f"Expected child <{key}/> but was missing"))
+        out.append(BodyDiff(path, e_desc, a_desc, f"Expected child <{key}/> but was missing"))
 
 
 def _text_of(loc: Loc, expected: ET.Element, actual: ET.Element, ctx: Context,
-             out: list[BodyMismatch]) -> None:
+             out: list[BodyDiff]) -> None:
     e_text, a_text = _text(expected), _text(actual)
     text_loc = (*loc, "#text")
     best = ctx.best(text_loc)
@@ -185,10 +185,10 @@ def _text_of(loc: Loc, expected: ET.Element, actual: ET.Element, ctx: Context,
         rule_list, cascaded = best
         messages = combine(rule_list, lambda r: match_string(r, e_text, a_text, cascaded))
     path = format_path(loc) + ".#text"
-    out.extend(BodyMismatch(path, e_text, a_text, m) for m in messages)
+    out.extend(BodyDiff(path, e_text, a_text, m) for m in messages)
 
 
-def _value(loc: Loc, expected: str, actual: str, ctx: Context, out: list[BodyMismatch]) -> None:
+def _value(loc: Loc, expected: str, actual: str, ctx: Context, out: list[BodyDiff]) -> None:
     best = ctx.best(loc)
     if best is None:
         messages = [] if expected == actual else \
@@ -197,4 +197,4 @@ def _value(loc: Loc, expected: str, actual: str, ctx: Context, out: list[BodyMis
         rule_list, cascaded = best
         messages = combine(rule_list, lambda r: match_string(r, expected, actual, cascaded))
     path = format_path(loc)
-    out.extend(BodyMismatch(path, expected, actual, m) for m in messages)
+    out.extend(BodyDiff(path, expected, actual, m) for m in messages)

@@ -8,7 +8,7 @@ from typing import Any
 
 import orjson
 
-from pactpool_worker.errors import InvalidPactError
+from pactpool_worker.errors import PactLoadError
 from pactpool_worker.pact.content_type import parse_content_type, sniff_content_type
 from pactpool_worker.pact.model import Body, BodyState
 
@@ -27,7 +27,7 @@ def load_body(container: dict[str, Any], header_ct: str | None, spec_version: st
             return _typed_body(value, header_ct, f"{where}.{key}")
         return _value_body(value, header_ct)
     except orjson.JSONEncodeError as exc:  # orjson serialises at most 254 levels of nesting
-        raise InvalidPactError(f"the body cannot be served as JSON: {exc} (is it nested more "
+        raise PactLoadError(f"the body cannot be served as JSON: {exc} (is it nested more "
                                "than 254 levels deep?)", f"{where}.{key}") from exc
 
 
@@ -52,7 +52,7 @@ def _value_body(value: Any, header_ct: str | None) -> Body:
 def _typed_body(value: dict[str, Any], header_ct: str | None, where: str) -> Body:
     ct = value.get("contentType")
     if ct is not None and not isinstance(ct, str):
-        raise InvalidPactError("'contentType' of a body must be a string", f"{where}.contentType")
+        raise PactLoadError("'contentType' of a body must be a string", f"{where}.contentType")
     content_type = header_ct or ct
     content = value.get("content")
     encoded = value.get("encoded", False)
@@ -60,12 +60,12 @@ def _typed_body(value: dict[str, Any], header_ct: str | None, where: str) -> Bod
         return Body(BodyState.NULL, b"", content_type)
     if encoded in ("base64", True):
         if not isinstance(content, str):
-            raise InvalidPactError("a base64-encoded body needs its content as a string",
+            raise PactLoadError("a base64-encoded body needs its content as a string",
                                    f"{where}.content")
         try:
             data = base64.b64decode(content, validate=True)
         except (binascii.Error, ValueError):
-            raise InvalidPactError("body content is not valid base64", f"{where}.content") from None
+            raise PactLoadError("body content is not valid base64", f"{where}.content") from None
     elif encoded in (False, "json", None) or isinstance(encoded, str):
         if isinstance(content, str):
             parsed = parse_content_type(content_type)
@@ -78,7 +78,7 @@ def _typed_body(value: dict[str, Any], header_ct: str | None, where: str) -> Bod
             data = orjson.dumps(content)
             content_type = content_type or "application/json"
     else:
-        raise InvalidPactError(f"'encoded' must be false, \"json\" or \"base64\", not {encoded!r}",
+        raise PactLoadError(f"'encoded' must be false, \"json\" or \"base64\", not {encoded!r}",
                                f"{where}.encoded")
     if not data:
         return Body(BodyState.EMPTY, b"", content_type)

@@ -18,19 +18,18 @@ from pactpool_worker.pact.java_pattern import (
     DAYS,
     MONTHS,
     QUARTERS,
+    DateFormatError,
     Letters,
     Section,
     Wording,
     lex,
 )
 
+__all__ = ["DEFAULT_FORMATS", "DateFormat", "DateFormatError", "compile_date_format"]
+
 DEFAULT_FORMATS = {"date": "yyyy-MM-dd", "time": "HH:mm:ss",
                    "timestamp": "yyyy-MM-dd'T'HH:mm:ssXXX"}
 """The reference's formats for a date/time/timestamp rule that names none."""
-
-
-class DateFormatError(ValueError):
-    """A pattern that is not a Java date/time format this compiler understands."""
 
 
 _WORDING = Wording(DateFormatError, unclosed_quote="unclosed quote in '{pattern}'",

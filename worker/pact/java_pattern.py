@@ -42,6 +42,10 @@ Token = str | Letters | Section
 """Literal text (quoted or not, adjacent pieces joined), a letter run, or a bracket."""
 
 
+class DateFormatError(ValueError):
+    """A Java date/time pattern that cannot be compiled, for matching or for generating."""
+
+
 @dataclass(frozen=True, slots=True)
 class Wording:
     """How a compiler reports the lexer's errors: its exception and its messages.

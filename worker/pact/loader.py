@@ -6,7 +6,7 @@ from typing import Any
 
 import orjson
 
-from pactpool_worker.errors import InvalidPactError
+from pactpool_worker.errors import PactLoadError
 from pactpool_worker.pact.body_bytes import load_body
 from pactpool_worker.pact.message_loader import load_message
 from pactpool_worker.pact.model import (
@@ -32,20 +32,20 @@ _COMMON_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "O
 
 
 def load_pact(source: str | bytes | dict[str, Any]) -> Pact:
-    """Parse (when text) and validate a pact document; raise InvalidPactError on any problem."""
+    """Parse (when text) and validate a pact document; raise PactLoadError on any problem."""
     if isinstance(source, dict):
         doc = source
     else:
         try:
             doc = orjson.loads(source)
         except orjson.JSONDecodeError as exc:
-            raise InvalidPactError(f"the pact is not valid JSON: {exc}", "$") from None
+            raise PactLoadError(f"the pact is not valid JSON: {exc}", "$") from None
     if not isinstance(doc, dict):
-        raise InvalidPactError("a pact must be a JSON object with consumer, provider and "
+        raise PactLoadError("a pact must be a JSON object with consumer, provider and "
                                "interactions", "$")
     metadata = doc.get("metadata") or {}
     if not isinstance(metadata, dict):
-        raise InvalidPactError("'metadata' must be a JSON object", "$.metadata")
+        raise PactLoadError("'metadata' must be a JSON object", "$.metadata")
     spec = spec_version_of(metadata)
     consumer = _party(doc, "consumer")
     provider = _party(doc, "provider")
@@ -55,10 +55,10 @@ def load_pact(source: str | bytes | dict[str, Any]) -> Pact:
     if items is None and spec.startswith("3") and isinstance(doc.get("messages"), list):
         key, items = "messages", doc["messages"]
     if items is None:
-        raise InvalidPactError("the pact has no 'interactions' list; add \"interactions\": []",
+        raise PactLoadError("the pact has no 'interactions' list; add \"interactions\": []",
                                "$.interactions")
     if not isinstance(items, list):
-        raise InvalidPactError("'interactions' must be a list", f"$.{key}")
+        raise PactLoadError("'interactions' must be a list", f"$.{key}")
     interactions = [_interaction(i, item, spec, f"$.{key}[{i}]", key == "messages")
                     for i, item in enumerate(items)]
     return Pact(consumer, provider, spec, interactions, metadata, doc)
@@ -79,7 +79,7 @@ def spec_version_of(metadata: dict[str, Any]) -> str:
         return DEFAULT_SPEC_VERSION
     version = normalise_version(str(raw))
     if version is None:
-        raise InvalidPactError(f"unsupported pact specification version '{raw}' (pactpool reads "
+        raise PactLoadError(f"unsupported pact specification version '{raw}' (pactpool reads "
                                "1.0.0, 1.1.0, 2.0.0, 3.0.0 and 4.0)", where)
     return version
 
@@ -102,17 +102,17 @@ def _party(doc: dict[str, Any], role: str) -> str:
     if party is None:
         return ""
     if not isinstance(party, dict) or not isinstance(party.get("name", ""), str):
-        raise InvalidPactError(f"'{role}' must be an object with a 'name' string",
+        raise PactLoadError(f"'{role}' must be an object with a 'name' string",
                                f"$.{role}")
     return str(party.get("name", ""))
 
 
 def _interaction(index: int, item: Any, spec: str, where: str, is_message: bool) -> Interaction:
     if not isinstance(item, dict):
-        raise InvalidPactError("an interaction must be a JSON object", where)
+        raise PactLoadError("an interaction must be a JSON object", where)
     description = item.get("description", "")
     if not isinstance(description, str):
-        raise InvalidPactError("'description' must be a string", f"{where}.description")
+        raise PactLoadError("'description' must be a string", f"{where}.description")
     states = _provider_states(item, where)
     kind = item.get("type")
     if is_message:
@@ -120,23 +120,23 @@ def _interaction(index: int, item: Any, spec: str, where: str, is_message: bool)
     elif kind is None:
         kind = HTTP_INTERACTION if "request" in item or not spec.startswith("4") else None
         if kind is None:
-            raise InvalidPactError("a V4 interaction needs a 'type' (e.g. \"Synchronous/HTTP\")",
+            raise PactLoadError("a V4 interaction needs a 'type' (e.g. \"Synchronous/HTTP\")",
                                    f"{where}.type")
     if kind not in INTERACTION_TYPES:
-        raise InvalidPactError(f"unknown interaction type '{kind}' (expected one of "
+        raise PactLoadError(f"unknown interaction type '{kind}' (expected one of "
                                f"{', '.join(sorted(INTERACTION_TYPES))})", f"{where}.type")
     interaction = Interaction(index, description, states, kind, None, None, item,
                               **_v4_fields(item, where))
     if kind == HTTP_INTERACTION:
         req = item.get("request")
         if not isinstance(req, dict):
-            raise InvalidPactError("an HTTP interaction needs a 'request' object",
+            raise PactLoadError("an HTTP interaction needs a 'request' object",
                                    f"{where}.request")
         # Like the reference, a request without method or path means GET and "/".
         interaction.request = load_request(req, spec, f"{where}.request")
         resp = item.get("response")
         if not isinstance(resp, dict):
-            raise InvalidPactError("an HTTP interaction needs a 'response' object",
+            raise PactLoadError("an HTTP interaction needs a 'response' object",
                                    f"{where}.response")
         interaction.response = load_response(resp, spec, f"{where}.response")
     elif kind == ASYNC_MESSAGES:
@@ -156,16 +156,16 @@ def _v4_fields(item: dict[str, Any], where: str) -> dict[str, Any]:
         return _NO_V4_FIELDS  # most pacts: the model's defaults
     key = item.get("key")
     if key is not None and not isinstance(key, str):
-        raise InvalidPactError("'key' must be a string", f"{where}.key")
+        raise PactLoadError("'key' must be a string", f"{where}.key")
     pending = item.get("pending", False)
     if not isinstance(pending, bool):
-        raise InvalidPactError("'pending' must be true or false", f"{where}.pending")
+        raise PactLoadError("'pending' must be true or false", f"{where}.pending")
     comments = item.get("comments")
     if comments is not None and not isinstance(comments, dict):
-        raise InvalidPactError("'comments' must be a JSON object", f"{where}.comments")
+        raise PactLoadError("'comments' must be a JSON object", f"{where}.comments")
     plugin = item.get("pluginConfiguration")
     if plugin is not None and not isinstance(plugin, dict):
-        raise InvalidPactError("'pluginConfiguration' must be a JSON object",
+        raise PactLoadError("'pluginConfiguration' must be a JSON object",
                                f"{where}.pluginConfiguration")
     return {"key": key, "pending": pending, "comments": comments,
             "plugin_configuration": plugin}
@@ -177,7 +177,7 @@ def _sync_messages(item: dict[str, Any], spec: str, where: str) -> tuple[Message
     if isinstance(responses, dict):
         responses = [responses]
     if not isinstance(responses, list):
-        raise InvalidPactError("a synchronous message's 'response' must be a list of messages",
+        raise PactLoadError("a synchronous message's 'response' must be a list of messages",
                                f"{where}.response")
     return request, [load_message(r, spec, f"{where}.response[{i}]")
                      for i, r in enumerate(responses)]
@@ -187,30 +187,30 @@ def _provider_states(item: dict[str, Any], where: str) -> list[dict[str, Any]]:
     states = item.get("providerStates")
     if states is not None:
         if not isinstance(states, list) or not all(isinstance(s, dict) for s in states):
-            raise InvalidPactError("'providerStates' must be a list of objects with a 'name'",
+            raise PactLoadError("'providerStates' must be a list of objects with a 'name'",
                                    f"{where}.providerStates")
         return [dict(s) for s in states]
     state = item.get("providerState", item.get("provider_state"))
     if state is None:
         return []
     if not isinstance(state, str):
-        raise InvalidPactError("'providerState' must be a string", f"{where}.providerState")
+        raise PactLoadError("'providerState' must be a string", f"{where}.providerState")
     return [{"name": state}]
 
 
 def load_request(obj: dict[str, Any], spec_version: str, json_path: str = "$") -> Request:
     """A request object of a pact (or of a spec case); missing method/path default to GET and /."""
     if not isinstance(obj, dict):
-        raise InvalidPactError("a request must be a JSON object", json_path)
+        raise PactLoadError("a request must be a JSON object", json_path)
     method = obj.get("method", "GET")
     if not isinstance(method, str) or (method.upper() not in _COMMON_METHODS and (
             not method or not set(method.upper()) <= _HTTP_METHODS_OK)):
-        raise InvalidPactError(
+        raise PactLoadError(
             f"request method must be an HTTP method like \"GET\", not {method!r}",
             f"{json_path}.method")
     path = obj.get("path", "/")
     if not isinstance(path, str):
-        raise InvalidPactError(f"request path must be a string like \"/users\", not {path!r}",
+        raise PactLoadError(f"request path must be a string like \"/users\", not {path!r}",
                                f"{json_path}.path")
     query, raw_query = _query(obj.get("query"), json_path)
     headers, content_type = _headers(obj.get("headers"), json_path)
@@ -224,12 +224,12 @@ def load_request(obj: dict[str, Any], spec_version: str, json_path: str = "$") -
 def load_response(obj: dict[str, Any], spec_version: str, json_path: str = "$") -> Response:
     """A response object of a pact (or of a spec case); a missing status defaults to 200."""
     if not isinstance(obj, dict):
-        raise InvalidPactError("a response must be a JSON object", json_path)
+        raise PactLoadError("a response must be a JSON object", json_path)
     status = obj.get("status", 200)
     if isinstance(status, str) and status.isdigit():
         status = int(status)
     if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
-        raise InvalidPactError(f"response status must be an HTTP status code (100-599), not "
+        raise PactLoadError(f"response status must be an HTTP status code (100-599), not "
                                f"{status!r}", f"{json_path}.status")
     headers, content_type = _headers(obj.get("headers"), json_path)
     body = load_body(obj, content_type, spec_version, json_path)
@@ -260,10 +260,10 @@ def _query(raw: Any, json_path: str) -> tuple[dict[str, list[str | None]] | None
             elif isinstance(values, list) and _strings_or_nulls(values):
                 query[name] = list(values)
             else:
-                raise InvalidPactError(f"query parameter '{name}' must be a string or a list of "
+                raise PactLoadError(f"query parameter '{name}' must be a string or a list of "
                                        "strings", f"{where}.{name}")
         return query, None
-    raise InvalidPactError("'query' must be a query string or an object of lists", where)
+    raise PactLoadError("'query' must be a query string or an object of lists", where)
 
 
 def _strings_or_nulls(values: list[Any]) -> bool:
@@ -276,7 +276,7 @@ def _headers(raw: Any, json_path: str) -> tuple[dict[str, list[str]] | None, str
         return None, None
     where = f"{json_path}.headers"
     if not isinstance(raw, dict):
-        raise InvalidPactError("'headers' must be a JSON object", where)
+        raise PactLoadError("'headers' must be a JSON object", where)
     headers: dict[str, list[str]] = {}
     content_type: str | None = None
     seen_type = False  # the first Content-Type header counts, as in the reference
@@ -290,7 +290,7 @@ def _headers(raw: Any, json_path: str) -> tuple[dict[str, list[str]] | None, str
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
             values = [orjson.dumps(value).decode()]
         else:
-            raise InvalidPactError(f"header '{name}' must be a string or a list of strings",
+            raise PactLoadError(f"header '{name}' must be a string or a list of strings",
                                    f"{where}.{name}")
         headers[name] = values
         if lname == "content-type" and not seen_type:
@@ -304,5 +304,5 @@ def _generators(obj: dict[str, Any], where: str) -> dict[str, Any] | None:
     if generators is None:
         return None
     if not isinstance(generators, dict):
-        raise InvalidPactError("'generators' must be a JSON object", f"{where}.generators")
+        raise PactLoadError("'generators' must be a JSON object", f"{where}.generators")
     return generators

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pactpool_worker.errors import InvalidPactError
+from pactpool_worker.errors import PactLoadError
 from pactpool_worker.pact.body_bytes import load_body
 from pactpool_worker.pact.model import Message
 from pactpool_worker.pact.rule_loader import compile_rules
@@ -16,17 +16,17 @@ METADATA_CONTENT_TYPE_KEYS = ("contentType", "content-type", "Content-Type", "co
 def load_message(obj: Any, spec_version: str, where: str) -> Message:
     """A message: `contents` (bare in V3, typed in V4), `metaData`/`metadata`, rules, generators."""
     if not isinstance(obj, dict):
-        raise InvalidPactError("a message must be a JSON object with 'contents'", where)
+        raise PactLoadError("a message must be a JSON object with 'contents'", where)
     meta_key = "metadata" if "metadata" in obj else "metaData"
     metadata = obj.get(meta_key) or {}
     if not isinstance(metadata, dict):
-        raise InvalidPactError("message metadata must be a JSON object", f"{where}.{meta_key}")
+        raise PactLoadError("message metadata must be a JSON object", f"{where}.{meta_key}")
     content_type = message_content_type(metadata)
     contents = load_body(obj, content_type, spec_version, where, key="contents")
     rules = compile_rules(obj.get("matchingRules"), spec_version, f"{where}.matchingRules")
     generators = obj.get("generators")
     if generators is not None and not isinstance(generators, dict):
-        raise InvalidPactError("'generators' must be a JSON object", f"{where}.generators")
+        raise PactLoadError("'generators' must be a JSON object", f"{where}.generators")
     return Message(contents, dict(metadata), rules, generators)
 
 

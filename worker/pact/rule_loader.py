@@ -12,13 +12,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pactpool_worker.errors import InvalidPactError
-from pactpool_worker.pact.datetime_format import (
-    DEFAULT_FORMATS,
-    DateFormatError,
-    compile_date_format,
-)
+from pactpool_worker.errors import PactLoadError
+from pactpool_worker.pact.datetime_format import DEFAULT_FORMATS, compile_date_format
 from pactpool_worker.pact.http_status import StatusSpecError, parse_status
+from pactpool_worker.pact.java_pattern import DateFormatError
 from pactpool_worker.pact.jsonpath import PathSyntaxError, RulePath, field_path, parse_path
 from pactpool_worker.pact.rules import (
     MatchingRules,
@@ -51,7 +48,7 @@ def compile_rules(raw: Any, spec_version: str, json_path: str) -> MatchingRules 
     if raw is None:
         return None
     if not isinstance(raw, dict):
-        raise InvalidPactError("'matchingRules' must be a JSON object; remove it or fix its shape",
+        raise PactLoadError("'matchingRules' must be a JSON object; remove it or fix its shape",
                                json_path)
     if not raw:
         return None
@@ -71,7 +68,7 @@ def _compile_v2(raw: dict[str, Any], json_path: str, out: Entries) -> None:
     for key, definition in raw.items():
         where = f"{json_path}.{key}"
         if not isinstance(definition, dict):
-            raise InvalidPactError(f"matching rule '{key}' must be a JSON object like "
+            raise PactLoadError(f"matching rule '{key}' must be a JSON object like "
                                    "{\"match\": \"type\"}", where)
         category, rule_path = _v2_location(key, where)
         rule = compile_rule(definition, where)
@@ -93,16 +90,16 @@ def _v2_location(key: str, where: str) -> tuple[str, RulePath]:
                     break
                 return "body", _parse(f"${rest}", where)
             return category, _name_path(category, rest, where)
-    raise InvalidPactError(f"matching rule path '{key}' must start with $.body, $.headers., "
+    raise PactLoadError(f"matching rule path '{key}' must start with $.body, $.headers., "
                            "$.query. or be $.path", where)
 
 
 def _compile_category(category: str, content: Any, where: str, out: Entries) -> None:
     if category not in CATEGORIES:
-        raise InvalidPactError(f"unknown matching rule category '{category}' (expected one of "
+        raise PactLoadError(f"unknown matching rule category '{category}' (expected one of "
                                f"{', '.join(CATEGORIES)})", where)
     if not isinstance(content, dict):
-        raise InvalidPactError(f"matching rules for '{category}' must be a JSON object", where)
+        raise PactLoadError(f"matching rules for '{category}' must be a JSON object", where)
     name = "body" if category == "content" else category
     items = out.setdefault(name, [])
     if category in ("path", "status"):
@@ -134,7 +131,7 @@ def _check_name_path(category: str, path: RulePath, where: str) -> None:
     if kinds and kinds[0] in ("field", "star") and \
             all(k in ("index", "star_index") for k in kinds[1:2]) and len(kinds) <= 2:
         return
-    raise InvalidPactError(f"'{path.expr}' can never match a {category} value: {category} rules "
+    raise PactLoadError(f"'{path.expr}' can never match a {category} value: {category} rules "
                            "take a name, optionally with one index (`$.name` or `name[0]`)", where)
 
 
@@ -148,7 +145,7 @@ def _name_path(category: str, name: str, where: str) -> RulePath:
         token = ("index", m.group(2)) if m.group(2) != "*" else ("star_index", "*")
         return RulePath(f"{base.expr}[{m.group(2)}]", (*base.tokens, token))  # type: ignore[arg-type]
     if not name:
-        raise InvalidPactError(f"matching rule for {category} needs a name", where)
+        raise PactLoadError(f"matching rule for {category} needs a name", where)
     return field_path(name)
 
 
@@ -156,28 +153,28 @@ def _parse(expr: str, where: str) -> RulePath:
     try:
         return parse_path(expr)
     except PathSyntaxError as exc:
-        raise InvalidPactError(f"matching rule path is not valid: {exc}", where) from None
+        raise PactLoadError(f"matching rule path is not valid: {exc}", where) from None
 
 
 def compile_rule_list(definition: Any, where: str) -> RuleList:
     """`{"matchers": [...], "combine": "AND"}` into a RuleList."""
     if not isinstance(definition, dict):
-        raise InvalidPactError("a matching rule entry must be a JSON object with 'matchers'", where)
+        raise PactLoadError("a matching rule entry must be a JSON object with 'matchers'", where)
     matchers = definition.get("matchers")
     if not isinstance(matchers, list) or not matchers:
-        raise InvalidPactError("'matchers' must be a non-empty list of rules", f"{where}.matchers")
+        raise PactLoadError("'matchers' must be a non-empty list of rules", f"{where}.matchers")
     combine = definition.get("combine", "AND")
     if combine not in ("AND", "OR"):
-        raise InvalidPactError(f"'combine' must be \"AND\" or \"OR\", not {combine!r}",
+        raise PactLoadError(f"'combine' must be \"AND\" or \"OR\", not {combine!r}",
                                f"{where}.combine")
     rules = tuple(compile_rule(m, f"{where}.matchers[{i}]") for i, m in enumerate(matchers))
     return RuleList(rules, combine)
 
 
 def compile_rule(definition: Any, where: str) -> Rule:
-    """One matcher object into a Rule; an unknown or unusable rule raises InvalidPactError."""
+    """One matcher object into a Rule; an unknown or unusable rule raises PactLoadError."""
     if not isinstance(definition, dict):
-        raise InvalidPactError("a matching rule must be a JSON object like {\"match\": \"type\"}",
+        raise PactLoadError("a matching rule must be a JSON object like {\"match\": \"type\"}",
                                where)
     match = definition.get("match")
     raw = dict(definition)
@@ -187,10 +184,10 @@ def compile_rule(definition: Any, where: str) -> Rule:
         elif "min" in definition or "max" in definition:
             match = "type"
         else:
-            raise InvalidPactError("matching rule has no 'match' (add \"match\": \"type\", "
+            raise PactLoadError("matching rule has no 'match' (add \"match\": \"type\", "
                                    "\"regex\", ...)", where)
     if not isinstance(match, str):
-        raise InvalidPactError("'match' must be a string naming the rule", f"{where}.match")
+        raise PactLoadError("'match' must be a string naming the rule", f"{where}.match")
     if match in _SIMPLE:
         return Rule(_SIMPLE[match], raw=raw)
     if match == "regex":
@@ -202,14 +199,14 @@ def compile_rule(definition: Any, where: str) -> Rule:
     if match in ("include", "contentType"):
         value = definition.get("value")
         if not isinstance(value, str) or not value:
-            raise InvalidPactError(f"an {match} rule needs a non-empty 'value' string",
+            raise PactLoadError(f"an {match} rule needs a non-empty 'value' string",
                                    f"{where}.value")
         return Rule("include" if match == "include" else "content_type", value=value, raw=raw)
     if match == "statusCode":
         try:
             status = parse_status(definition.get("status"))
         except StatusSpecError as exc:
-            raise InvalidPactError(f"statusCode rule: {exc}", f"{where}.status") from None
+            raise PactLoadError(f"statusCode rule: {exc}", f"{where}.status") from None
         return Rule("status_code", status=status, raw=raw)
     if match == "arrayContains":
         return Rule("array_contains", variants=_variants(definition, where), raw=raw)
@@ -217,21 +214,21 @@ def compile_rule(definition: Any, where: str) -> Rule:
         return Rule("each_key" if match == "eachKey" else "each_value",
                     sub_rules=_sub_rules(definition, where), raw=raw)
     if match in _JVM_ONLY:
-        raise InvalidPactError(f"matching rule '{match}' is a Pact-JVM extension, not part of "
+        raise PactLoadError(f"matching rule '{match}' is a Pact-JVM extension, not part of "
                                "the V3/V4 specification; use arrayContains or type rules",
                                f"{where}.match")
-    raise InvalidPactError(f"unknown matching rule '{match}' (known rules: "
+    raise PactLoadError(f"unknown matching rule '{match}' (known rules: "
                            f"{', '.join(_KNOWN)})", f"{where}.match")
 
 
 def _regex(definition: dict[str, Any], where: str) -> re.Pattern[str]:
     pattern = definition.get("regex")
     if not isinstance(pattern, str):
-        raise InvalidPactError("a regex rule needs a 'regex' string", f"{where}.regex")
+        raise PactLoadError("a regex rule needs a 'regex' string", f"{where}.regex")
     try:
         return re.compile(pattern)
     except re.error as exc:
-        raise InvalidPactError(f"regular expression '{pattern}' does not compile: {exc}",
+        raise PactLoadError(f"regular expression '{pattern}' does not compile: {exc}",
                                f"{where}.regex") from None
 
 
@@ -240,7 +237,7 @@ def _type_rule(definition: dict[str, Any], raw: dict[str, Any], where: str) -> R
     hi = _bound(definition, "max", where)
     if lo is not None and hi is not None:
         if lo > hi:
-            raise InvalidPactError(f"'min' ({lo}) is greater than 'max' ({hi}): no collection "
+            raise PactLoadError(f"'min' ({lo}) is greater than 'max' ({hi}): no collection "
                                    "can ever match", where)
         return Rule("minmax_type", min=lo, max=hi, raw=raw)
     if lo is not None:
@@ -257,7 +254,7 @@ def _bound(definition: dict[str, Any], key: str, where: str) -> int | None:
     if isinstance(value, str) and value.isdigit():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidPactError(f"'{key}' must be a non-negative integer, not {value!r}",
+        raise PactLoadError(f"'{key}' must be a non-negative integer, not {value!r}",
                                f"{where}.{key}")
     return value
 
@@ -269,11 +266,11 @@ def _date_rule(kind: RuleKind, match: str, definition: dict[str, Any], raw: dict
     if pattern is None or pattern == "":
         pattern = DEFAULT_FORMATS[kind]
     if not isinstance(pattern, str):
-        raise InvalidPactError(f"a {match} rule's '{key}' must be a string", f"{where}.{key}")
+        raise PactLoadError(f"a {match} rule's '{key}' must be a string", f"{where}.{key}")
     try:
         date_format = compile_date_format(pattern)
     except DateFormatError as exc:
-        raise InvalidPactError(f"date/time format cannot be parsed: {exc}",
+        raise PactLoadError(f"date/time format cannot be parsed: {exc}",
                                f"{where}.{key}") from None
     return Rule(kind, date_format=date_format, raw=raw)
 
@@ -281,20 +278,20 @@ def _date_rule(kind: RuleKind, match: str, definition: dict[str, Any], raw: dict
 def _variants(definition: dict[str, Any], where: str) -> tuple[Variant, ...]:
     variants = definition.get("variants")
     if not isinstance(variants, list):
-        raise InvalidPactError("an arrayContains rule needs a 'variants' list",
+        raise PactLoadError("an arrayContains rule needs a 'variants' list",
                                f"{where}.variants")
     out: list[Variant] = []
     for i, variant in enumerate(variants):
         vwhere = f"{where}.variants[{i}]"
         if not isinstance(variant, dict):
-            raise InvalidPactError("an arrayContains variant must be a JSON object", vwhere)
+            raise PactLoadError("an arrayContains variant must be a JSON object", vwhere)
         index = variant.get("index", i)
         if isinstance(index, bool) or not isinstance(index, int) or index < 0:
-            raise InvalidPactError(f"variant 'index' must be a non-negative integer, not "
+            raise PactLoadError(f"variant 'index' must be a non-negative integer, not "
                                    f"{index!r}", f"{vwhere}.index")
         rules = variant.get("rules") or {}
         if not isinstance(rules, dict):
-            raise InvalidPactError("variant 'rules' must be an object of paths to matchers",
+            raise PactLoadError("variant 'rules' must be an object of paths to matchers",
                                    f"{vwhere}.rules")
         entries: Entries = {}
         # Variant rules are body rules rooted at the item; some writers nest them under "body".
@@ -303,7 +300,7 @@ def _variants(definition: dict[str, Any], where: str) -> tuple[Variant, ...]:
         _compile_category("body", body, f"{vwhere}.rules", entries)
         generators = variant.get("generators")
         if generators is not None and not isinstance(generators, dict):
-            raise InvalidPactError("variant 'generators' must be a JSON object",
+            raise PactLoadError("variant 'generators' must be a JSON object",
                                    f"{vwhere}.generators")
         out.append(Variant(index, RuleCategory("body", tuple(entries.get("body", []))),
                            generators))
@@ -313,6 +310,6 @@ def _variants(definition: dict[str, Any], where: str) -> tuple[Variant, ...]:
 def _sub_rules(definition: dict[str, Any], where: str) -> RuleList:
     rules = definition.get("rules")
     if not isinstance(rules, list) or not rules:
-        raise InvalidPactError(f"an {definition.get('match')} rule needs a non-empty 'rules' "
+        raise PactLoadError(f"an {definition.get('match')} rule needs a non-empty 'rules' "
                                "list of matchers", f"{where}.rules")
     return RuleList(tuple(compile_rule(r, f"{where}.rules[{i}]") for i, r in enumerate(rules)))

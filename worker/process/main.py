@@ -61,7 +61,7 @@ def _serve(conn: Any, settings: dict[str, Any]) -> int:
             rehearse(loop)
         early = loop.run_until_complete(start_server(spare, slot.handle, on_reject=slot.reject))
     # Hello (id 0): set up and waiting. A pool keeps workers in this state until a create.
-    conn.send_bytes(protocol.encode_result(0, {"idle": True, "pid": os.getpid()}))
+    conn.send_bytes(protocol.encode_result(protocol.HELLO_ID, {"idle": True, "pid": os.getpid()}))
     try:
         data = conn.recv_bytes()
     except (EOFError, OSError):
@@ -70,7 +70,7 @@ def _serve(conn: Any, settings: dict[str, Any]) -> int:
     pact_text = conn.recv_bytes() if frame["attachment"] else b""
     if frame["op"] != "load":
         conn.send_bytes(protocol.encode_error(frame["id"], {
-            "kind": "protocol", "message": f"expected a load frame, got {frame['op']!r}"}))
+            "kind": protocol.PROTOCOL, "message": f"expected a load frame, got {frame['op']!r}"}))
         return 2
     args = frame["args"]
     log = Logbook(level=str(args.get("log_level", "info")))
@@ -211,7 +211,7 @@ class QueryHandler:
         try:
             frame = protocol.decode_request(data)
         except protocol.ProtocolError as exc:
-            self.conn.send_bytes(protocol.encode_error(-1, {"kind": "protocol",
+            self.conn.send_bytes(protocol.encode_error(-1, {"kind": protocol.PROTOCOL,
                                                             "message": str(exc)}))
             return
         if frame["attachment"]:
@@ -225,7 +225,7 @@ class QueryHandler:
             return
         except Exception as exc:  # a query bug must not kill a server that holds a record
             self.conn.send_bytes(protocol.encode_error(frame["id"], {
-                "kind": "internal", "message": f"{type(exc).__name__}: {exc}"}))
+                "kind": protocol.INTERNAL, "message": f"{type(exc).__name__}: {exc}"}))
             return
         self.conn.send_bytes(protocol.encode_result(frame["id"], result))
 

@@ -43,7 +43,7 @@ class MockService:
 
     def __init__(self, pact: Pact, options: MockOptions, log: Logbook,
                  generation: GeneratorContext | None = None) -> None:
-        """Compile every response's generators; a bad one raises InvalidPactError here.
+        """Compile every response's generators; a bad one raises PactLoadError here.
 
         `generation` gives the generators their randomness, clock and this server's URL
         (default: fresh randomness, the real clock, no URL). Responses without generators

@@ -19,15 +19,10 @@ from typing import Any
 
 import orjson
 
-from pactpool_worker.errors import WorkerError
+from pactpool_worker.errors import PactWriteError
 
 WRITER_NAME = "pactpool"
 
-
-class PactFileError(WorkerError):
-    """The pact file cannot be written or merged (unreadable, other parties, no permission)."""
-
-    kind = "pact-file"
 
 
 def pact_file_name(document: dict[str, Any]) -> str:
@@ -44,7 +39,7 @@ def write_pact(document: dict[str, Any], directory: str, *, overwrite: bool,
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise PactFileError(f"cannot create pact directory {folder}: {exc.strerror}") from exc
+        raise PactWriteError(f"cannot create pact directory {folder}: {exc.strerror}") from exc
     target = folder / pact_file_name(document)
     outgoing = _with_metadata(document, writer_version)
     with _exclusive_lock(target):
@@ -63,7 +58,7 @@ def merge_documents(new: dict[str, Any], existing: dict[str, Any]) -> dict[str, 
     """
     for role in ("consumer", "provider"):
         if _party(new, role) != _party(existing, role):
-            raise PactFileError(
+            raise PactWriteError(
                 f"cannot merge: the existing pact file is for {role} "
                 f"'{_party(existing, role)}', this pact is for '{_party(new, role)}'")
     field = "interactions" if "interactions" in new else "messages"
@@ -114,12 +109,12 @@ def _read_existing(target: Path) -> dict[str, Any]:
     try:
         existing = orjson.loads(target.read_bytes())
     except orjson.JSONDecodeError as exc:
-        raise PactFileError(f"existing pact file {target} is not valid JSON ({exc}); "
+        raise PactWriteError(f"existing pact file {target} is not valid JSON ({exc}); "
                             "delete it or write with overwrite=True") from exc
     except OSError as exc:
-        raise PactFileError(f"cannot read existing pact file {target}: {exc.strerror}") from exc
+        raise PactWriteError(f"cannot read existing pact file {target}: {exc.strerror}") from exc
     if not isinstance(existing, dict):
-        raise PactFileError(f"existing pact file {target} is not a JSON object")
+        raise PactWriteError(f"existing pact file {target} is not a JSON object")
     return existing
 
 
@@ -129,7 +124,7 @@ def _exclusive_lock(target: Path) -> Iterator[None]:
     try:
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
-        raise PactFileError(f"cannot open lock file {lock_path}: {exc.strerror}") from exc
+        raise PactWriteError(f"cannot open lock file {lock_path}: {exc.strerror}") from exc
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
@@ -152,4 +147,4 @@ def _replace_atomically(target: Path, data: bytes) -> None:
                 os.unlink(temp)
             raise
     except OSError as exc:
-        raise PactFileError(f"cannot write pact file {target}: {exc.strerror}") from exc
+        raise PactWriteError(f"cannot write pact file {target}: {exc.strerror}") from exc

@@ -14,6 +14,7 @@ import orjson
 
 from pactpool_worker.matching import Selection
 from pactpool_worker.pact import Interaction, Request, request_to_json
+from pactpool_worker.records import MismatchEntry, MissingEntry, NotFoundEntry, RequestErrorEntry
 
 MAX_PATHS = 1000
 OTHER_PATHS = "(other paths)"
@@ -28,7 +29,7 @@ class Recorder:
         groups = len(set(self._group_of.values()))  # numbered 0 .. groups - 1
         self._covered = [False] * groups
         self._uncovered = groups
-        self._problems: list[dict[str, Any]] = []
+        self._problems: list[NotFoundEntry | MismatchEntry | RequestErrorEntry] = []
         self.requests = 0
         self.requests_by_path: dict[str, int] = {}
         self.matches = 0
@@ -49,12 +50,8 @@ class Recorder:
             if actual.method == "OPTIONS":
                 self.ignored_preflights += 1  # an unmatched OPTIONS never counts against the pact
                 return
-            self._problems.append({
-                "type": "request-not-found",
-                "method": actual.method,
-                "path": actual.path,
-                "request": request_to_json(actual),
-            })
+            self._problems.append(NotFoundEntry(actual.method, actual.path,
+                                                request_to_json(actual)))
             return
         interaction = selection.interaction
         assert interaction is not None and interaction.request is not None
@@ -65,12 +62,9 @@ class Recorder:
         if selection.kind == "match":
             self.matches += 1
             return
-        self._problems.append({
-            "type": "request-mismatch",
-            "method": interaction.request.method,
-            "path": interaction.request.path,
-            "mismatches": [m.to_json() for m in selection.mismatches],
-        })
+        self._problems.append(MismatchEntry(interaction.request.method,
+                                            interaction.request.path,
+                                            tuple(selection.mismatches)))
 
     def record_error(self, method: str | None, path: str | None, error: str) -> None:
         """A request that could not be matched: refused by the listener (400, 413, ...) or one
@@ -78,9 +72,7 @@ class Recorder:
         self.requests += 1
         if path:
             self._count_path(path)
-        self._problems.append({"type": "request-error",
-                               "method": method.upper() if method else None, "path": path,
-                               "error": error})
+        self._problems.append(RequestErrorEntry(method.upper() if method else None, path, error))
 
     def _count_path(self, path: str) -> None:
         """Per-path counts for metrics, bounded: past MAX_PATHS distinct paths, one bucket."""
@@ -95,17 +87,13 @@ class Recorder:
 
     def mismatches(self) -> list[dict[str, Any]]:
         """Non-matching requests in arrival order, then interactions never hit, in pact order."""
-        result = list(self._problems)
+        result = [entry.to_json() for entry in self._problems]
         for interaction in self._http:
             assert interaction.request is not None
             if not self._covered[self._group_of[interaction.index]]:
                 request = interaction.request
-                result.append({
-                    "type": "missing-request",
-                    "method": request.method,
-                    "path": request.path,
-                    "request": request_to_json(request),
-                })
+                result.append(MissingEntry(request.method, request.path,
+                                           request_to_json(request)).to_json())
         return result
 
     def status(self) -> dict[str, Any]:

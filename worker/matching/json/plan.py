@@ -14,7 +14,7 @@ knows its location, its best rule list and a cheap test that accepts a scalar wi
 call. Locations of actual items that the expected body does not have (list items beyond the
 example, map entries under `values`/`eachValue`) are normalised: every index or key that no
 rule path names at that depth shares one node built at a representative location, and the
-real index or key is substituted into the path only when a mismatch is reported. Mismatch
+real index or key is substituted into the path only when a mismatch is reported. Diff
 texts are formatted only when there is a mismatch.
 
 Most requests match, so each node also has a quick yes (`quick_yes`), and `match_json` first
@@ -46,7 +46,7 @@ from pactpool_worker.matching.json.vocabulary import (
     Positions,
     Subs,
 )
-from pactpool_worker.matching.mismatches import BodyMismatch
+from pactpool_worker.matching.mismatches import BodyDiff
 from pactpool_worker.matching.rule_context import Context, Loc
 from pactpool_worker.matching.value_rules import (
     combine,
@@ -84,7 +84,7 @@ LIST_LOUD = SIZED_KINDS | {"equality", "not_empty", "null", "status_code"}
 """Rule kinds `match_list_rule` may refuse (sizes only when not cascaded)."""
 
 
-def compare_json(expected: Any, actual: Any, ctx: Context) -> list[BodyMismatch]:
+def compare_json(expected: Any, actual: Any, ctx: Context) -> list[BodyDiff]:
     """All differences between two parsed JSON documents."""
     return match_json(json_plan(expected, ctx), actual)
 
@@ -94,7 +94,7 @@ def json_plan(expected: Any, ctx: Context) -> Node:
     return _node(ROOT, expected, ctx)
 
 
-def match_json(plan: Node, actual: Any) -> list[BodyMismatch]:
+def match_json(plan: Node, actual: Any) -> list[BodyDiff]:
     """All differences between the planned expected document and a parsed actual one."""
     try:
         whole = plan.whole
@@ -106,7 +106,7 @@ def match_json(plan: Node, actual: Any) -> list[BodyMismatch]:
             return []
     except RecursionError:
         pass  # too deep for the quick yes on top of this stack: `match` decides, as before
-    out: list[BodyMismatch] = []
+    out: list[BodyDiff] = []
     plan.match(actual, out, NO_SUBS)
     return out
 
@@ -126,14 +126,14 @@ def _substituted(loc: Loc, subs: Subs) -> Loc:
     return tuple(fragments)
 
 
-def _type_mismatch(path: str, expected: Any, actual: Any) -> BodyMismatch:
-    return BodyMismatch(path, json_to_string(expected), json_to_string(actual),
+def _type_mismatch(path: str, expected: Any, actual: Any) -> BodyDiff:
+    return BodyDiff(path, json_to_string(expected), json_to_string(actual),
                         f"Type mismatch: Expected {shown(actual)} to be the same type as "
                         f"{shown(expected)}")
 
 
-def _combine_results(rule_list: RuleList, results: list[list[BodyMismatch]],
-                     out: list[BodyMismatch]) -> None:
+def _combine_results(rule_list: RuleList, results: list[list[BodyDiff]],
+                     out: list[BodyDiff]) -> None:
     """AND: every rule's mismatches; OR: none as soon as one rule found none."""
     if rule_list.combine == "OR" and any(not r for r in results):
         return
@@ -182,11 +182,11 @@ class Node:
             path = self._path = format_path(self.loc)
         return path
 
-    def match(self, actual: Any, out: list[BodyMismatch], subs: Subs) -> None:
+    def match(self, actual: Any, out: list[BodyDiff], subs: Subs) -> None:
         raise NotImplementedError
 
 
-def _match_child(child: Node, actual: Any, out: list[BodyMismatch], subs: Subs) -> None:
+def _match_child(child: Node, actual: Any, out: list[BodyDiff], subs: Subs) -> None:
     """A child, accepted without a call when its fast test says so (kept in step with the
     inlined copies in the loops below)."""
     fast, arg = child.fast, child.arg
@@ -237,7 +237,7 @@ class ValueNode(Node):
             return lambda actual: arg(actual) is not None if type(actual) is str else slow(actual)
         return by_matching(self)
 
-    def match(self, actual: Any, out: list[BodyMismatch], subs: Subs) -> None:
+    def match(self, actual: Any, out: list[BodyDiff], subs: Subs) -> None:
         expected = self.expected
         best = self.best
         if best is None:
@@ -251,7 +251,7 @@ class ValueNode(Node):
         if messages:
             path = self.path(subs)
             e, a = json_text(expected), json_text(actual)
-            out.extend(BodyMismatch(path, e, a, m) for m in messages)
+            out.extend(BodyDiff(path, e, a, m) for m in messages)
 
 
 class MapNode(Node):
@@ -274,14 +274,14 @@ class MapNode(Node):
         """(key, node, fast test, its argument) per expected entry."""
         self._values: dict[int, KeyedChildren] = {}
 
-    def match(self, actual: Any, out: list[BodyMismatch], subs: Subs) -> None:
+    def match(self, actual: Any, out: list[BodyDiff], subs: Subs) -> None:
         expected: dict[str, Any] = self.expected
         if not isinstance(actual, dict):
             out.append(_type_mismatch(self.path(subs), expected, actual))
             return
         ctx = self.ctx
         if not expected and actual and not ctx.allow_unexpected:
-            out.append(BodyMismatch(self.path(subs), json_text(expected), json_text(actual),
+            out.append(BodyDiff(self.path(subs), json_text(expected), json_text(actual),
                                     f"Expected an empty Map but received {json_text(actual)}"))
             return
         if self.plain:
@@ -292,15 +292,15 @@ class MapNode(Node):
             return
         assert self.best is not None
         rule_list, cascaded = self.best
-        results: list[list[BodyMismatch]] = []
+        results: list[list[BodyDiff]] = []
         for number, rule in enumerate(rule_list.rules):
-            found: list[BodyMismatch] = []
+            found: list[BodyDiff] = []
             if not cascaded and rule.kind in VALUES_KINDS:
                 self._match_values(number, rule, actual, found, subs)
             else:
                 message = match_map_rule(rule, expected, actual, cascaded)
                 if message is not None:
-                    found.append(BodyMismatch(self.path(subs), json_text(expected),
+                    found.append(BodyDiff(self.path(subs), json_text(expected),
                                               json_text(actual), message))
                 self._match_keys(actual, None if cascaded else rule_list, found, subs)
                 self._match_entries(actual, found, subs)
@@ -318,7 +318,7 @@ class MapNode(Node):
             return sized_accepts(dict, None, groups)
         return sized_accepts(dict, len(entries), groups)
 
-    def _match_entries(self, actual: dict[str, Any], out: list[BodyMismatch],
+    def _match_entries(self, actual: dict[str, Any], out: list[BodyDiff],
                        subs: Subs) -> None:
         entries = self._entries
         if entries is None:
@@ -341,7 +341,7 @@ class MapNode(Node):
         return entries
 
     def _match_keys(self, actual: dict[str, Any], direct: RuleList | None,
-                    out: list[BodyMismatch], subs: Subs) -> None:
+                    out: list[BodyDiff], subs: Subs) -> None:
         """The key sets (unless a direct values/eachKey rule frees them), then any eachKey rules."""
         expected = self.expected
         if direct is None or not direct.kinds() & KEY_FREE_KINDS:
@@ -350,12 +350,12 @@ class MapNode(Node):
             if self.ctx.allow_unexpected:
                 missing = [k for k in expected_keys if k not in actual]
                 if missing:
-                    out.append(BodyMismatch(self.path(subs), json_text(expected_keys),
+                    out.append(BodyDiff(self.path(subs), json_text(expected_keys),
                                             json_text(actual_keys),
                                             "Actual map is missing the following keys: "
                                             f"{', '.join(missing)}"))
             elif expected_keys != actual_keys:
-                out.append(BodyMismatch(self.path(subs), json_text(expected_keys),
+                out.append(BodyDiff(self.path(subs), json_text(expected_keys),
                                         json_text(actual_keys),
                                         f"Expected a Map with keys [{', '.join(expected_keys)}] "
                                         f"but received one with keys [{', '.join(actual_keys)}]"))
@@ -368,10 +368,10 @@ class MapNode(Node):
                         message = match_string(sub, "", key, False)
                         if message is not None:
                             path = format_path(_substituted((*self.loc, key), subs))
-                            out.append(BodyMismatch(path, "", key, message))
+                            out.append(BodyDiff(path, "", key, message))
 
     def _match_values(self, number: int, rule: Rule, actual: dict[str, Any],
-                      out: list[BodyMismatch], subs: Subs) -> None:
+                      out: list[BodyDiff], subs: Subs) -> None:
         """`values`/`eachValue`: each actual entry against its namesake, else the first example."""
         expected = self.expected
         if not expected:
@@ -479,7 +479,7 @@ class ListNode(Node):
         return (rule.min if rule.min is not None else 0,
                 rule.max if rule.max is not None else sys.maxsize)
 
-    def match(self, actual: Any, out: list[BodyMismatch], subs: Subs) -> None:
+    def match(self, actual: Any, out: list[BodyDiff], subs: Subs) -> None:
         expected: list[Any] = self.expected
         if not isinstance(actual, list):
             out.append(_type_mismatch(self.path(subs), expected, actual))
@@ -492,7 +492,7 @@ class ListNode(Node):
                 if not self.silent:
                     message = match_list_rule(rules[0], expected, actual, cascaded)
                     if message is not None:
-                        out.append(BodyMismatch(self.path(subs), json_text(expected),
+                        out.append(BodyDiff(self.path(subs), json_text(expected),
                                                 json_text(actual), message))
                 if expected:
                     self._contents(self._items or self._children(), actual, out, subs)
@@ -500,15 +500,15 @@ class ListNode(Node):
             if len(rules) == 1:
                 self._list_rule(0, rules[0], actual, out, subs, cascaded=cascaded)
                 return
-            results: list[list[BodyMismatch]] = []
+            results: list[list[BodyDiff]] = []
             for number, rule in enumerate(rules):
-                found: list[BodyMismatch] = []
+                found: list[BodyDiff] = []
                 self._list_rule(number, rule, actual, found, subs, cascaded=cascaded)
                 results.append(found)
             _combine_results(rule_list, results, out)
             return
         if not expected and actual:
-            out.append(BodyMismatch(self.path(subs), json_text(expected), json_text(actual),
+            out.append(BodyDiff(self.path(subs), json_text(expected), json_text(actual),
                                     f"Expected an empty List but received {json_text(actual)}"))
             return
         items = self._children().items
@@ -517,15 +517,15 @@ class ListNode(Node):
             if index < size:
                 _match_child(child, actual[index], out, subs)
             elif not self.ctx.defined((*self.loc, str(index))):
-                out.append(BodyMismatch(self.path(subs), json_text(expected), json_text(actual),
+                out.append(BodyDiff(self.path(subs), json_text(expected), json_text(actual),
                                         f"Expected {json_to_string(child.expected)} but was "
                                         "missing"))
         if len(expected) != size:
-            out.append(BodyMismatch(self.path(subs), json_text(expected), json_text(actual),
+            out.append(BodyDiff(self.path(subs), json_text(expected), json_text(actual),
                                     f"Expected a List with {len(expected)} elements but received "
                                     f"{size} elements"))
 
-    def _list_rule(self, number: int, rule: Rule, actual: list[Any], out: list[BodyMismatch],
+    def _list_rule(self, number: int, rule: Rule, actual: list[Any], out: list[BodyDiff],
                    subs: Subs, *, cascaded: bool) -> None:
         """One rule covering a list: the list as a whole, then its items."""
         expected = self.expected
@@ -544,12 +544,12 @@ class ListNode(Node):
             return
         message = match_list_rule(rule, expected, actual, cascaded)
         if message is not None:
-            out.append(BodyMismatch(self.path(subs), json_text(expected), json_text(actual),
+            out.append(BodyDiff(self.path(subs), json_text(expected), json_text(actual),
                                     message))
         if expected:
             self._contents(self._children(), actual, out, subs)
 
-    def _contents(self, children: IndexedChildren, actual: list[Any], out: list[BodyMismatch],
+    def _contents(self, children: IndexedChildren, actual: list[Any], out: list[BodyDiff],
                   subs: Subs) -> None:
         """With a rule on the list, every actual item is compared with the first expected one."""
         known = children.known
@@ -569,12 +569,12 @@ class ListNode(Node):
         for index in range(len(actual), known):
             if not children.ctx.defined((*self.loc, str(index))):
                 expected = self.expected
-                out.append(BodyMismatch(self.path(subs), json_text(expected), json_text(actual),
+                out.append(BodyDiff(self.path(subs), json_text(expected), json_text(actual),
                                         f"Expected {json_text(expected[index])} ({index}) but "
                                         "was missing"))
 
     def _array_contains(self, number: int, rule: Rule, actual: list[Any],
-                        out: list[BodyMismatch], subs: Subs) -> None:
+                        out: list[BodyDiff], subs: Subs) -> None:
         """Each variant (an expected item with its own rules) must match some actual item."""
         expected = self.expected
         variants = self._variants.get(number)
@@ -586,14 +586,14 @@ class ListNode(Node):
                 for index, vctx in pairs]
         for index, plan in variants:
             if plan is None:
-                out.append(BodyMismatch(self.path(subs), for_mismatch(expected),
+                out.append(BodyDiff(self.path(subs), for_mismatch(expected),
                                         for_mismatch(actual),
                                         f"ArrayContains: variant {index} is missing from the "
                                         f"expected list, which has {len(expected)} items"))
                 continue
             if not any(not match_json(plan, item) for item in actual):
                 example = expected[index]
-                out.append(BodyMismatch(self.path(subs), json_text(example),
+                out.append(BodyDiff(self.path(subs), json_text(example),
                                         for_mismatch(actual),
                                         f"Variant at index {index} ({json_text(example)}) was not "
                                         "found in the actual list"))

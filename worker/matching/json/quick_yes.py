@@ -20,7 +20,7 @@ from pactpool_worker.matching.json.vocabulary import (
     Accepts,
     Positions,
 )
-from pactpool_worker.matching.mismatches import BodyMismatch
+from pactpool_worker.matching.mismatches import BodyDiff
 
 if TYPE_CHECKING:
     from pactpool_worker.matching.json.plan import IndexedChildren, Node
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 def by_matching(node: Node) -> Accepts:
     """The quick yes of a node with no faster test: run `match` and look for mismatches."""
     def accepts(actual: Any) -> bool:
-        found: list[BodyMismatch] = []
+        found: list[BodyDiff] = []
         node.match(actual, found, NO_SUBS)
         return not found
     return accepts
