@@ -854,7 +854,7 @@ class Bench:
 
     def _matcher_in_process(self) -> list[str]:
         """The pure matcher's share: MockService.handle in this process, no sockets."""
-        from pactpool_worker.http.server import HttpRequest
+        from pactpool_worker.http.wire import HttpRequest
         from pactpool_worker.pact import load_pact
         from pactpool_worker.service.logbook import Logbook
         from pactpool_worker.service.mock import MockOptions, MockService

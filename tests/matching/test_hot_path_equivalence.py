@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 import pytest
 
-from pactpool_worker.http.server import HttpRequest, HttpResponse, _render, prepare
+from pactpool_worker.http.wire import HttpRequest, HttpResponse, prepare, render
 from pactpool_worker.matching import InteractionIndex, match_request
 from pactpool_worker.pact import Interaction, Request, load_pact, request_from_http
 from pactpool_worker.pact.parts import parse_query_string
@@ -132,14 +132,14 @@ def test_a_prepared_response_renders_as_the_unprepared_one(
         plain = HttpResponse(status, list(headers), body)
         prepared = prepare(HttpResponse(status, list(headers), body))
         for flags in itertools.product((True, False), repeat=3):
-            assert _render(prepared, *flags) == _render(plain, *flags)
+            assert render(prepared, *flags) == render(plain, *flags)
 
 
 def test_an_unrenderable_status_fails_when_prepared_as_when_rendered() -> None:
     with pytest.raises(ValueError):
         prepare(HttpResponse(1000, [], b""))
     with pytest.raises(ValueError):
-        _render(HttpResponse(1000, [], b""), True, False, False)
+        render(HttpResponse(1000, [], b""), True, False, False)
 
 
 def test_log_text_is_formatted_when_read_and_unchanged() -> None:
@@ -203,6 +203,6 @@ def test_responses_are_built_on_first_match_and_answer_the_same() -> None:
     assert first.headers[0] == ("Access-Control-Allow-Origin", "*")
     assert first.headers[-1] == ("X-A", "1, 2")
     assert orjson.loads(first.body) == {"id": 1}
-    assert _render(first, True, False, False) == _render(
+    assert render(first, True, False, False) == render(
         HttpResponse(first.status, first.headers, first.body), True, False, False)
     assert service.recorder.status()["matches"] == 3

@@ -9,7 +9,7 @@ import orjson
 import pytest
 
 from pactpool_worker.errors import PactLoadError
-from pactpool_worker.http.server import HttpRequest
+from pactpool_worker.http.wire import HttpRequest
 from pactpool_worker.matching import InteractionIndex, match_message
 from pactpool_worker.pact import BodyState, load_pact
 from pactpool_worker.service.logbook import Logbook

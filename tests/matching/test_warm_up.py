@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pactpool_worker.http.server import HttpRequest
+from pactpool_worker.http.wire import HttpRequest
 from pactpool_worker.pact import load_pact
 from pactpool_worker.service.logbook import Logbook
 from pactpool_worker.service.mock import MockOptions, MockService

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 import pytest
 import uvloop
 
-from pactpool_worker.http.server import HttpRequest, HttpResponse, prepare, start_server
+from pactpool_worker.http.server import start_server
+from pactpool_worker.http.wire import HttpRequest, HttpResponse, prepare
 
 HEADERS = [("Content-Type", "application/json"), ("X-A", "1")]
 PREPARED = {status: prepare(HttpResponse(status, HEADERS, b'{"id": 1}')) for status in (200, 204)}

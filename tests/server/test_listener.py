@@ -19,7 +19,9 @@ import httpx
 import pytest
 import uvloop
 
-from pactpool_worker.http.server import HttpRequest, HttpResponse, Limits, _Connection, start_server
+from pactpool_worker.http.connection import Connection
+from pactpool_worker.http.server import start_server
+from pactpool_worker.http.wire import HttpRequest, HttpResponse, Limits
 
 JSON = "application/json; charset=utf-8"
 
@@ -452,7 +454,7 @@ def test_paused_writing_holds_answers_back_until_resumed() -> None:
             calls.append(request.path)
             return HttpResponse(200, [], request.path.encode() + b"." * 100_000)
 
-        protocol = _Connection(handler, Limits(), loop)
+        protocol = Connection(handler, Limits(), loop)
         transport = FakeTransport(protocol)
         protocol.connection_made(transport)
         protocol.data_received(b"".join(b"GET /%d HTTP/1.1\r\n\r\n" % i for i in range(3)))

@@ -21,8 +21,9 @@ from pactpool_worker import protocol
 from pactpool_worker.errors import WorkerError
 from pactpool_worker.generators import GeneratorContext, base_url
 from pactpool_worker.http.binding import bind_listener, bound_address
-from pactpool_worker.http.server import HttpRequest, HttpResponse, Limits, start_server
+from pactpool_worker.http.server import start_server
 from pactpool_worker.http.tls import server_tls_context
+from pactpool_worker.http.wire import HttpRequest, HttpResponse, Limits
 from pactpool_worker.pact import load_pact
 from pactpool_worker.process import lifeline
 from pactpool_worker.process.warm_up import rehearse

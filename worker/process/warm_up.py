@@ -13,7 +13,8 @@ import asyncio
 
 from pactpool_worker.generators import GeneratorContext, base_url
 from pactpool_worker.http.binding import bind_listener
-from pactpool_worker.http.server import HttpRequest, start_server
+from pactpool_worker.http.server import start_server
+from pactpool_worker.http.wire import HttpRequest
 from pactpool_worker.pact import load_pact
 from pactpool_worker.service.logbook import Logbook
 from pactpool_worker.service.mock import MockOptions, MockService

@@ -18,7 +18,7 @@ from pactpool_worker.generators import (
     ResponseGenerators,
     compile_response_generators,
 )
-from pactpool_worker.http.server import HttpRequest, HttpResponse, prepare
+from pactpool_worker.http.wire import HttpRequest, HttpResponse, prepare
 from pactpool_worker.matching import InteractionIndex, Selection
 from pactpool_worker.pact import BodyState, Interaction, Pact, Request, request_from_http
 from pactpool_worker.service.logbook import Logbook
