@@ -30,7 +30,7 @@ _controller: Controller | None = None
 _controller_lock = threading.Lock()
 
 
-def controller() -> Controller:
+def get_controller() -> Controller:
     """The process-wide controller, made on first use and stopped at interpreter exit."""
     global _controller
     with _controller_lock:
@@ -54,7 +54,7 @@ def configure(*, timeout: float | None = None, start_timeout: float | None = Non
     it): the HTTP limits of each worker. `pool_size`: how many idle
     workers are kept forked and ready (default 2; 0 forks one per create).
     """
-    ctl = controller()
+    ctl = get_controller()
     if pool_size is not None:
         if pool_size < 0:
             raise ValueError(f"pool_size must be 0 or more, not {pool_size!r}")
@@ -89,7 +89,7 @@ def create_mock_server(pact: PactSource, addr: str = "127.0.0.1", port: int = 0,
     data, source = _pact_bytes(pact)
     certificate = _certificate(addr, tls, tls_cert, tls_key)
     try:
-        return controller().create(data, addr, port, cors_preflight=cors_preflight,
+        return get_controller().create(data, addr, port, cors_preflight=cors_preflight,
                                    source=source, certificate=certificate).port
     except BaseException:
         if certificate is not None and certificate.ca_file is not None:
@@ -102,7 +102,7 @@ def mock_server_ca_file(port: int) -> str | None:
 
     None for a plain HTTP server or one serving the user's own certificate.
     """
-    certificate = controller().worker(port).certificate
+    certificate = get_controller().worker(port).certificate
     return certificate.ca_file if certificate is not None else None
 
 
@@ -117,7 +117,7 @@ def mock_server_matched(port: int) -> bool:
     False for a port pactpool does not own, and for a server whose process died.
     """
     try:
-        return bool(controller().call(port, "matched"))
+        return bool(get_controller().call(port, "matched"))
     except (UnknownMockServerError, WorkerDiedError):
         return False
 
@@ -127,7 +127,7 @@ def mock_server_mismatches(port: int) -> str | None:
 
     None for a port pactpool does not own.
     """
-    ctl = controller()
+    ctl = get_controller()
     try:
         entries = ctl.call(port, "mismatches")
     except UnknownMockServerError:
@@ -139,7 +139,7 @@ def mock_server_mismatches(port: int) -> str | None:
 
 def mock_server_logs(port: int) -> str:
     """The worker's own log lines (a bounded ring, newest kept); raises for an unknown port."""
-    ctl = controller()
+    ctl = get_controller()
     try:
         return str(ctl.call(port, "logs"))
     except WorkerDiedError as exc:
@@ -151,7 +151,7 @@ def write_pact_file(port: int, directory: str | os.PathLike[str], overwrite: boo
 
     Returns the file's path. Safe to call from parallel processes writing the same pact.
     """
-    return str(controller().call(port, "write_pact", {
+    return str(get_controller().call(port, "write_pact", {
         "directory": os.path.abspath(os.fspath(directory)), "overwrite": overwrite}))
 
 
@@ -161,7 +161,7 @@ def cleanup_mock_server(port: int) -> bool:
     The worker closes its listener, answers, and exits; its process is reaped in the
     background. False for a port pactpool does not own (already cleaned up included).
     """
-    ctl = controller()
+    ctl = get_controller()
     try:
         certificate = ctl.worker(port).certificate
     except UnknownMockServerError:
@@ -186,7 +186,7 @@ class MockServer:
                  tls_key: str | os.PathLike[str] | None = None) -> None:
         self.port = create_mock_server(pact, addr, port, cors_preflight=cors_preflight, tls=tls,
                                        tls_cert=tls_cert, tls_key=tls_key)
-        worker = controller().worker(self.port)
+        worker = get_controller().worker(self.port)
         self.host = worker.host
         self.pid = worker.pid
         self.scheme = worker.scheme

@@ -54,6 +54,6 @@ def test_submodules_resolve_as_attributes_without_an_import() -> None:
     import subprocess
     import sys
 
-    code = "import pactpool; print(pactpool.api.controller.__name__, pactpool.errors.__name__)"
+    code = "import pactpool; print(pactpool.api.get_controller.__name__, pactpool.errors.__name__)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.stdout.split() == ["controller", "pactpool.errors"], result.stderr
+    assert result.stdout.split() == ["get_controller", "pactpool.errors"], result.stderr

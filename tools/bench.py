@@ -59,7 +59,7 @@ import bench_load
 import bench_reference as ref
 
 import pactpool
-from pactpool.api import controller
+from pactpool.api import get_controller
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"
@@ -234,7 +234,7 @@ def memory_kb(pid: int | str = "self") -> dict[str, int]:
 
 
 def worker_pid(port: int) -> int:
-    return controller().worker(port).pid
+    return get_controller().worker(port).pid
 
 
 class Client:
@@ -330,7 +330,7 @@ class PactpoolSide(Side):
         return memory_kb(worker_pid(port))
 
     def before_create(self) -> None:
-        controller().wait_for_pool()  # a create from a full warm pool: the steady state
+        get_controller().wait_for_pool()  # a create from a full warm pool: the steady state
 
     def cpu_seconds(self, port: int) -> float:
         fields = Path(f"/proc/{worker_pid(port)}/stat").read_text().rsplit(")", 1)[1].split()
@@ -764,7 +764,7 @@ class Bench:
                 if side.name == "pactpool":
                     pss = sorted(memory_kb(worker_pid(p))["Pss"] / 1024 for p in ports)
                     rss = statistics.median(memory_kb(worker_pid(p))["Rss"] / 1024 for p in ports)
-                    idle = [memory_kb(pid)["Pss"] / 1024 for pid in controller().idle_pids()]
+                    idle = [memory_kb(pid)["Pss"] / 1024 for pid in get_controller().idle_pids()]
                     memory_per.setdefault(side.name, []).append(statistics.median(pss))
                     notes.append(f"pactpool: PSS of the {count} workers (no traffic yet) median "
                                  f"{statistics.median(pss):.2f} MB, max {pss[-1]:.2f} MB, RSS "
@@ -799,7 +799,7 @@ class Bench:
         text = ONE.read_text()
         self.log(f"design: create with and without the warm pool, {rounds} rounds each")
         results: dict[str, list[float]] = {"pool": [], "no pool": []}
-        ctl = controller()
+        ctl = get_controller()
         default_size = ctl.pool_size
         for mode in ("no pool", "pool"):  # blocks, not alternation: a resize empties the pool
             pactpool.configure(pool_size=default_size if mode == "pool" else 0)
@@ -893,7 +893,7 @@ class Bench:
             ({9}, self.row_many)]
         self.log("starting the forkserver and the warm pool")
         pactpool.cleanup_mock_server(pactpool.create_mock_server(ONE.read_text()))
-        controller().wait_for_pool()
+        get_controller().wait_for_pool()
         for rows, step in plan:
             if wanted is None or rows & wanted:
                 step()

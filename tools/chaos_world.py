@@ -30,7 +30,7 @@ from chaos_http import Answer, Reading
 from chaos_procs import ProcId
 
 import pactpool
-from pactpool.api import controller  # imported by name: pactpool loads its modules lazily
+from pactpool.api import get_controller  # imported by name: pactpool loads its modules lazily
 from pactpool_worker.protocol import Op
 
 TAG_VARIABLE = "PACTPOOL_CHAOS_TAG"
@@ -177,7 +177,7 @@ class Outcome:
 
 def controller_call(port: int, op: Op, timeout: float = 5.0) -> Any:
     """One controller query with its own deadline (`status`, `matched`, ...)."""
-    return controller().call(port, op, timeout=timeout)
+    return get_controller().call(port, op, timeout=timeout)
 
 
 class World:
@@ -185,7 +185,7 @@ class World:
 
     def __init__(self, tag: str) -> None:
         self.tag = tag
-        self.ctl = controller()
+        self.ctl = get_controller()
         self.running: dict[int, Server] = {}
         self.pending_gone: dict[ProcId, str] = {}
         self.pending_closed: dict[int, str] = {}

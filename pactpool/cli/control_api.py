@@ -148,7 +148,7 @@ class ControlServer:
             raise HttpError(422, {"error": f"Failed to start mock server - {exc}"}) from None
         provider = doc.get("provider") if isinstance(doc, dict) else None
         name = provider.get("name") if isinstance(provider, dict) else None
-        worker = api.controller().worker(port)
+        worker = api.get_controller().worker(port)
         with self._lock:
             if self._closing:
                 api.cleanup_mock_server(port)
@@ -174,7 +174,7 @@ class ControlServer:
     def to_json(self, entry: Entry) -> dict[str, Any]:
         """The reference's `MockServer::to_json`; `status` is "error" until the pact is met."""
         try:
-            status = api.controller().call(entry.port, "status")
+            status = api.get_controller().call(entry.port, "status")
         except (UnknownMockServerError, WorkerDiedError):
             status = {"requests": 0, "matched": False}
         host = f"[{entry.host}]" if ":" in entry.host else entry.host

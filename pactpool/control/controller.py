@@ -9,22 +9,17 @@ worker's duplex pipe, and every call has a deadline.
 from __future__ import annotations
 
 import contextlib
-import itertools
 import os
-import select
-import socket
-import struct
 import threading
 import time
 import weakref
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import multiprocess
 from multiprocess import forkserver
 
 from pactpool.control.certificates import ServerCertificate
+from pactpool.control.pipe import STOP_GRACE, Worker, roundtrip
 from pactpool.control.pool import WarmPool
 from pactpool.control.reaper import Reaper
 from pactpool.errors import (
@@ -33,7 +28,6 @@ from pactpool.errors import (
     UnknownMockServerError,
     WorkerDiedError,
     WorkerStartError,
-    WorkerTimeoutError,
     error_from_worker,
 )
 from pactpool_worker import protocol
@@ -44,43 +38,7 @@ DEFAULT_POOL_SIZE = 2
 POOL_HOST = "127.0.0.1"
 DEFAULT_TIMEOUT = 5.0
 DEFAULT_START_TIMEOUT = 30.0
-STOP_GRACE = 0.5
 PRELOAD = ["pactpool_worker.process.zygote"]
-
-
-@dataclass(eq=False)
-class Worker:
-    """The controller's handle on one worker process."""
-
-    process: Any
-    conn: Any
-    host: str = ""
-    port: int = 0
-    scheme: str = "http"
-    certificate: ServerCertificate | None = None
-    pid: int = 0
-    exit_status: int | None = None
-    out_of_step: bool = False
-    """A frame was cut off by a deadline: the pipe can no longer be read in step."""
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
-    pipe_timeout: float | None = None
-    """The deadline the pipe's reads and writes carry now (set per call when it changes)."""
-    poller: Any = None
-    """A `select.poll` on the pipe and the sentinel, made once by `readable`: calls hold
-    `lock`, and an idle worker is polled only by the pool, under its own lock."""
-
-    @property
-    def alive(self) -> bool:
-        return self.exit_status is None
-
-    def readable(self, timeout: float) -> set[int]:
-        """The descriptors among the pipe and the sentinel that are readable (or closed)."""
-        if self.poller is None:
-            self.poller = select.poll()
-            self.poller.register(self.conn.fileno(), select.POLLIN)
-            self.poller.register(self.process.sentinel, select.POLLIN)
-        return {fd for fd, _ in self.poller.poll(max(0.0, timeout) * 1000.0)}
 
 
 class Controller:
@@ -122,7 +80,7 @@ class Controller:
         if certificate is not None:
             args["tls"] = {"cert": certificate.cert_file, "key": certificate.key_file}
         try:
-            reply = self._roundtrip(worker, "load", args, self.start_timeout, attachment=pact)
+            reply = roundtrip(worker, "load", args, self.start_timeout, attachment=pact)
         except WorkerDiedError as exc:
             self._reap(worker)
             raise WorkerStartError(f"the worker process exited before it was ready "
@@ -162,7 +120,7 @@ class Controller:
         if not worker.alive:
             return False
         try:
-            reply = self._roundtrip(worker, "shutdown", {}, grace)
+            reply = roundtrip(worker, "shutdown", {}, grace)
         except PactPoolError:
             return False  # busy, hung, or dead: the caller kills and reaps
         return bool(reply["ok"])
@@ -237,7 +195,7 @@ class Controller:
              timeout: float | None = None) -> Any:
         """One query to the worker on `port`, answered within `timeout` seconds or raising."""
         worker = self.worker(port)
-        reply = self._roundtrip(worker, op, args or {}, self.timeout if timeout is None
+        reply = roundtrip(worker, op, args or {}, self.timeout if timeout is None
                                 else timeout)
         if not reply["ok"]:
             raise error_from_worker(dict(reply.get("error", {})))
@@ -307,75 +265,6 @@ class Controller:
             theirs.close()  # only the worker holds its end: our end sees EOF when it dies
         return Worker(process=process, conn=ours, pid=process.pid or 0)
 
-    def _roundtrip(self, worker: Worker, op: protocol.Op, args: dict[str, Any],
-                   timeout: float, attachment: bytes | None = None) -> protocol.ReplyFrame:
-        deadline = time.monotonic() + timeout
-        if not worker.lock.acquire(timeout=timeout):
-            raise WorkerTimeoutError(f"mock server on port {worker.port} is busy with another "
-                                     f"call that did not finish within {timeout:g}s")
-        try:
-            if not worker.alive:
-                raise self._died(worker)
-            if worker.out_of_step:
-                raise WorkerTimeoutError(
-                    f"mock server on port {worker.port} (pid {worker.pid}) stopped answering "
-                    "half-way through a reply earlier; cleanup_mock_server will stop it")
-            frame_id = next(worker.ids)
-            try:
-                if worker.pipe_timeout != timeout:
-                    pipe_deadline(worker.conn, timeout)
-                    worker.pipe_timeout = timeout
-                frame = protocol.encode_request(frame_id, op, args,
-                                                attachment=attachment is not None)
-                write_all(worker.conn.fileno(), protocol.wire_messages(
-                    frame, *([] if attachment is None else [attachment])))
-            except BlockingIOError:
-                worker.out_of_step = True
-                raise WorkerTimeoutError(f"mock server on port {worker.port} (pid {worker.pid}) "
-                                         f"did not take '{op}' within {timeout:g}s") from None
-            except OSError:
-                self._note_death(worker)
-                raise self._died(worker) from None
-            while True:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise WorkerTimeoutError(
-                        f"mock server on port {worker.port} (pid {worker.pid}) did not answer "
-                        f"'{op}' within {timeout:g}s; cleanup_mock_server will still stop it")
-                ready = worker.readable(remaining)
-                if worker.conn.fileno() in ready:
-                    try:
-                        # A reply cut off half-way cannot block us: the pipe's deadline, set
-                        # before the send, bounds this read too.
-                        data = worker.conn.recv_bytes()
-                    except BlockingIOError:
-                        worker.out_of_step = True
-                        raise WorkerTimeoutError(
-                            f"mock server on port {worker.port} (pid {worker.pid}) sent only "
-                            f"part of its answer to '{op}' within {timeout:g}s") from None
-                    except (EOFError, OSError):
-                        self._note_death(worker)
-                        raise self._died(worker) from None
-                    reply = protocol.decode_reply(data)
-                    if reply["id"] == frame_id:
-                        return reply
-                    continue  # a late answer to a call that timed out earlier
-                if ready:
-                    self._note_death(worker)
-                    raise self._died(worker)
-        finally:
-            worker.lock.release()
-
-    def _note_death(self, worker: Worker) -> None:
-        worker.process.join(STOP_GRACE)
-        code = worker.process.exitcode
-        worker.exit_status = code if code is not None else -1
-
-    @staticmethod
-    def _died(worker: Worker) -> WorkerDiedError:
-        return WorkerDiedError(f"the mock server process (pid {worker.pid}) died with exit "
-                               f"status {worker.exit_status}", worker.exit_status)
-
     def _kill_and_reap(self, worker: Worker, grace: float = 0.0) -> None:
         process = worker.process
         if grace:
@@ -391,29 +280,6 @@ class Controller:
         worker.conn.close()
         with contextlib.suppress(ValueError):
             worker.process.close()
-
-
-def write_all(fd: int, data: bytes) -> None:
-    """Write every byte (the pipe's deadline bounds each write: EAGAIN past it)."""
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
-
-
-def pipe_deadline(conn: Any, seconds: float) -> None:
-    """Bound each read and write on a worker's pipe (a socket pair) by `seconds`.
-
-    Past it the system call fails with EAGAIN (`BlockingIOError`) instead of blocking, so a
-    worker that stops half-way through a frame cannot hang its caller.
-    """
-    whole = int(seconds)
-    timeval = struct.pack("ll", whole, max(1, int((seconds - whole) * 1_000_000)))
-    with socket.socket(fileno=conn.fileno()) as sock:
-        try:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, timeval)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, timeval)
-        finally:
-            sock.detach()  # the descriptor stays the connection's
 
 
 _LIVE_CONTROLLERS: weakref.WeakSet[Controller] = weakref.WeakSet()

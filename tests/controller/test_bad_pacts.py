@@ -26,12 +26,12 @@ CASES: list[tuple[str, Any, str, str]] = [
                          ids=[c[0] for c in CASES])
 def test_bad_pact_raises_a_typed_error_and_leaves_no_process(name: str, pact: Any,
                                                               path_prefix: str, word: str) -> None:
-    before = pactpool.api.controller().ports()
+    before = pactpool.api.get_controller().ports()
     with pytest.raises(pactpool.InvalidPactError) as failure:
         pactpool.create_mock_server(pact)
     assert failure.value.json_path.startswith(path_prefix), failure.value.json_path
     assert word.lower() in str(failure.value).lower()
-    ctl = pactpool.api.controller()
+    ctl = pactpool.api.get_controller()
     assert ctl.ports() == before == []
     assert ctl.wait_for_pool(timeout=30)
     assert len(worker_processes()) == ctl.pool_size  # only the idle pool is left
@@ -63,7 +63,7 @@ def test_a_pact_too_large_for_one_pipe_message_is_an_invalid_pact(
     from pactpool_worker import protocol
 
     monkeypatch.setattr(protocol, "MAX_MESSAGE_BYTES", 64)  # 2 GiB really: too big to test
-    ctl = pactpool.api.controller()
+    ctl = pactpool.api.get_controller()
     with pytest.raises(pactpool.InvalidPactError, match="at most 64 bytes"):
         pactpool.create_mock_server(simple_pact(interaction("ping", "GET", "/ping")))
     assert ctl.ports() == []

@@ -95,13 +95,13 @@ def test_interactions_without_generators_are_served_unchanged(serve: Any) -> Non
 ])
 def test_a_bad_generator_fails_create_with_its_path(generator: dict[str, Any], path: str,
                                                     word: str) -> None:
-    before = pactpool.api.controller().ports()
+    before = pactpool.api.get_controller().ports()
     with pytest.raises(pactpool.InvalidPactError) as failure:
         pactpool.create_mock_server(simple_pact(order_interaction(**generator),
                                                 version="3.0.0"))
     assert failure.value.json_path == path
     assert word in str(failure.value)
-    assert pactpool.api.controller().ports() == before  # nothing left serving
+    assert pactpool.api.get_controller().ports() == before  # nothing left serving
 
 
 def test_two_servers_never_repeat_each_others_values(serve: Any) -> None:

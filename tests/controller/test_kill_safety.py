@@ -30,7 +30,7 @@ HARNESS = """
 import os, sys, orjson, pactpool
 pact = {pact!r}
 servers = [pactpool.MockServer(pact) for _ in range(3)]
-ctl = pactpool.api.controller()
+ctl = pactpool.api.get_controller()
 {extra}
 print(orjson.dumps({{"ports": [s.port for s in servers],
                     "pids": [s.pid for s in servers]}}).decode(), flush=True)
@@ -146,7 +146,7 @@ def test_a_killed_forkserver_takes_its_workers_and_a_new_one_starts() -> None:
 
 
 def test_cleanup_leaves_descriptors_threads_and_children_where_they_were() -> None:
-    ctl = pactpool.api.controller()
+    ctl = pactpool.api.get_controller()
     pactpool.cleanup_mock_server(pactpool.create_mock_server(PACT))  # forkserver and pool up
     assert ctl.wait_for_pool(timeout=30)
     assert ctl.drain_reaper()
@@ -195,7 +195,7 @@ def test_a_catastrophic_regex_hangs_one_worker_and_the_controller_still_answers(
         "$.path": {"match": "regex", "regex": "^/(a+)+$"}})
     server = pactpool.MockServer(simple_pact(evil))
     other = pactpool.MockServer(PACT)
-    ctl = pactpool.api.controller()
+    ctl = pactpool.api.get_controller()
     client = threading.Thread(target=lambda: _ignore_errors(
         lambda: httpx.get(server.url + "/" + "a" * 40 + "!", timeout=2)), daemon=True)
     client.start()

@@ -39,7 +39,7 @@ def test_cleanup_reaps_the_worker_process() -> None:
     pid = server.pid
     server.close()
     assert refuses(server.port)  # at once: the worker closed its port before answering
-    assert pactpool.api.controller().drain_reaper()  # the exit itself is collected off-path
+    assert pactpool.api.get_controller().drain_reaper()  # the exit itself is collected off-path
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)  # reaped: not even a zombie is left
     server.close()  # idempotent
@@ -228,7 +228,7 @@ def test_a_body_over_the_configured_limit_gets_413_and_is_recorded(serve) -> Non
     try:
         server = serve(simple_pact(USER))
     finally:
-        pactpool.api.controller().limits.pop("max_body_bytes")
+        pactpool.api.get_controller().limits.pop("max_body_bytes")
     response = httpx.post(server.url + "/users/1", content=b"x" * 5000)
     assert response.status_code == 413
     assert "1024" in response.json()["error"]
@@ -250,7 +250,7 @@ def test_a_worker_killed_on_its_own_is_reported() -> None:
 
 def test_a_hung_worker_times_out_and_cleanup_still_kills_it() -> None:
     server = pactpool.MockServer(simple_pact(USER))
-    ctl = pactpool.api.controller()
+    ctl = pactpool.api.get_controller()
     os.kill(server.pid, signal.SIGSTOP)
     try:
         with pytest.raises(pactpool.WorkerTimeoutError, match="did not answer"):
@@ -276,7 +276,7 @@ def test_status_counts_requests_per_path(serve) -> None:
     server = serve(simple_pact(USER))
     for path in ("/users/1", "/users/1", "/other"):
         httpx.get(server.url + path)
-    status = pactpool.api.controller().call(server.port, "status")
+    status = pactpool.api.get_controller().call(server.port, "status")
     assert status["requests"] == 3 and status["matches"] == 2 and status["problems"] == 1
     assert status["requests_by_path"] == {"/users/1": 2, "/other": 1}
 
@@ -290,7 +290,7 @@ def test_data_after_connection_close_is_neither_answered_nor_recorded(serve) -> 
         while chunk := raw.recv(65536):
             answers += chunk
     assert answers.count(b"HTTP/1.1 ") == 1 and answers.startswith(b"HTTP/1.1 200")
-    status = pactpool.api.controller().call(server.port, "status")
+    status = pactpool.api.get_controller().call(server.port, "status")
     assert (status["requests"], status["problems"]) == (1, 0)
     assert server.matched
 

@@ -58,7 +58,7 @@ def test_a_given_certificate_and_key(serve, tmp_path: Path) -> None:
 
 def test_cleanup_removes_the_key_and_closes_the_port() -> None:
     server = pactpool.MockServer(PACT, tls=True)
-    worker = pactpool.api.controller().worker(server.port)
+    worker = pactpool.api.get_controller().worker(server.port)
     assert worker.certificate is not None
     key = Path(worker.certificate.key_file)
     assert key.exists() and (key.stat().st_mode & 0o777) == 0o600

@@ -19,7 +19,7 @@ PACT = simple_pact(interaction("ping", "GET", "/ping"))
 
 @pytest.fixture
 def ctl() -> Any:
-    controller = pactpool.api.controller()
+    controller = pactpool.api.get_controller()
     pactpool.cleanup_mock_server(pactpool.create_mock_server(PACT))
     assert controller.wait_for_pool(timeout=30)
     return controller

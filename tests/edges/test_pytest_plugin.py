@@ -152,7 +152,7 @@ def test_timeout_option_configures_the_controller(pytester: pytest.Pytester) -> 
         from pactpool import api
 
         def test_timeout():
-            assert api.controller().timeout == 7.5
+            assert api.get_controller().timeout == 7.5
     """)
     pytester.runpytest_subprocess("-q", "--pactpool-timeout", "7.5").assert_outcomes(passed=1)
     bad = pytester.runpytest_subprocess("-q", "--pactpool-timeout", "0")
