@@ -1,4 +1,5 @@
-"""The import rule: `pactpool` -> `pactpool_worker`, never back, never the bare `worker` folder."""
+"""The import rules: `pactpool` -> `pactpool_worker`, never back, never the bare `worker` folder;
+and inside each, the arrows between layers that docs/architecture.md draws."""
 
 from __future__ import annotations
 
@@ -57,3 +58,89 @@ def test_submodules_resolve_as_attributes_without_an_import() -> None:
     code = "import pactpool; print(pactpool.api.get_controller.__name__, pactpool.errors.__name__)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.split() == ["get_controller", "pactpool.errors"], result.stderr
+
+
+# Each layer, and the layers it may import (besides itself). The sans-IO core (pact,
+# matching, generators) imports no IO layer; the listener knows nothing of Pact; the service
+# speaks only the listener's wire values; the process wires them together. In `pactpool`, the
+# edges (cli, pytest plugin) go through the API, the API through the supervisor.
+ALLOWED: dict[str, set[str]] = {
+    "pactpool_worker": set(),
+    "pactpool_worker.protocol": set(),
+    "pactpool_worker.errors": {"pactpool_worker.protocol"},
+    "pactpool_worker.pact": {"pactpool_worker.errors"},
+    "pactpool_worker.matching": {"pactpool_worker.pact", "pactpool_worker.errors"},
+    "pactpool_worker.generators": {"pactpool_worker.pact", "pactpool_worker.errors"},
+    "pactpool_worker.records": {"pactpool_worker.matching"},
+    "pactpool_worker.http": {"pactpool_worker.errors"},
+    "pactpool_worker.service": {"pactpool_worker.http.wire", "pactpool_worker.pact",
+                                "pactpool_worker.matching", "pactpool_worker.generators",
+                                "pactpool_worker.records", "pactpool_worker.errors"},
+    "pactpool_worker.process": {"pactpool_worker.http", "pactpool_worker.service",
+                                "pactpool_worker.pact", "pactpool_worker.generators",
+                                "pactpool_worker.errors", "pactpool_worker.protocol"},
+    "pactpool.errors": {"pactpool_worker.protocol"},
+    "pactpool.report": {"pactpool_worker.records", "pactpool_worker.matching"},
+    "pactpool.control": {"pactpool.errors", "pactpool_worker.protocol", "pactpool_worker.records",
+                         "pactpool_worker.process.launch", "pactpool_worker.process.main"},
+    "pactpool.api": {"pactpool.control", "pactpool.errors", "pactpool.report"},
+    "pactpool.cli": {"pactpool", "pactpool.api", "pactpool.errors", "pactpool.report",
+                     "pactpool_worker.pact", "pactpool_worker.errors"},
+    "pactpool.pytest_plugin": {"pactpool.api", "pactpool.errors", "pactpool.consumer"},
+    "pactpool.consumer": {"pactpool", "pactpool.api", "pactpool.errors", "pactpool.report",
+                          "pactpool_worker.pact", "pactpool_worker.matching",
+                          "pactpool_worker.generators", "pactpool_worker.records",
+                          "pactpool_worker.errors"},
+    "pactpool": {"pactpool.api", "pactpool.errors", "pactpool.report"},
+}
+LAYERS = sorted(ALLOWED, key=len, reverse=True)  # the longest prefix names a module's layer
+
+
+def layer_of(module: str) -> str | None:
+    return next((name for name in LAYERS if module == name or module.startswith(name + ".")),
+                None)
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[0] == "worker":
+        parts[0] = "pactpool_worker"
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imported_names(path: Path) -> set[str]:
+    """Modules imported, with `from a import b` also counted as `a.b` (b may be a module)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+PACKAGE_SOURCES = sorted(p for folder in ("pactpool", "worker")
+                         for p in (ROOT / folder).rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", PACKAGE_SOURCES,
+                         ids=[str(p.relative_to(ROOT)) for p in PACKAGE_SOURCES])
+def test_imports_follow_the_arrows_between_layers(path: Path) -> None:
+    here = layer_of(module_name(path))
+    assert here is not None, f"{path} belongs to no layer: add it to ALLOWED"
+    allowed = ALLOWED[here]
+    bad = set()
+    for name in imported_names(path):
+        there = layer_of(name)
+        if there is None or there == here:
+            continue
+        if not any(name == a or name.startswith(a + ".") or there == a for a in allowed):
+            bad.add(name)
+    assert not bad, f"{path.relative_to(ROOT)} ({here}) imports {sorted(bad)}, against the arrows"
+
+
+def test_the_service_sees_only_the_listeners_wire_values() -> None:
+    for path in (ROOT / "worker" / "service").rglob("*.py"):
+        http = {n for n in imported_names(path) if n.startswith("pactpool_worker.http")}
+        assert all(n.startswith("pactpool_worker.http.wire") for n in http), (path, http)
