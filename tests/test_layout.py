@@ -13,15 +13,19 @@ SOURCES = sorted(p for folder in ("pactpool", "worker", "tests", "tools")
                  for p in (ROOT / folder).rglob("*.py"))
 
 
-def imported_modules(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    names: set[str] = set()
-    for node in ast.walk(tree):
+def imports(path: Path) -> list[tuple[str, list[str]]]:
+    """(module, names imported from it) per absolute import; `import a` gives ("a", [])."""
+    found: list[tuple[str, list[str]]] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
+            found += [(alias.name, []) for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
-    return names
+            found.append((node.module, [alias.name for alias in node.names]))
+    return found
+
+
+def imported_modules(path: Path) -> set[str]:
+    return {module for module, _ in imports(path)}
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=[str(p.relative_to(ROOT)) for p in SOURCES])
@@ -109,15 +113,9 @@ def module_name(path: Path) -> str:
 
 
 def imported_names(path: Path) -> set[str]:
-    """Modules imported, with `from a import b` also counted as `a.b` (b may be a module)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.update(f"{node.module}.{alias.name}" for alias in node.names)
-    return names
+    """Modules imported, with `from a import b` counted as `a.b` (b may be a module)."""
+    return {f"{module}.{name}" if name else module
+            for module, names in imports(path) for name in (names or [""])}
 
 
 PACKAGE_SOURCES = sorted(p for folder in ("pactpool", "worker")

@@ -24,17 +24,24 @@ MOCK_SERVER_FAILED: Final = "mock-server-failed"
 
 
 @dataclass(frozen=True, slots=True)
-class NotFoundEntry:
-    """A request that matched no interaction; `request` is the actual request as pact JSON."""
+class _RequestEntry:
+    """An entry that names a request as pact JSON, with its method and path."""
 
-    type: ClassVar[str] = REQUEST_NOT_FOUND
+    type: ClassVar[str]
     method: str
     path: str
     request: dict[str, Any]
 
     def to_json(self) -> dict[str, Any]:
-        return {"type": REQUEST_NOT_FOUND, "method": self.method, "path": self.path,
+        return {"type": self.type, "method": self.method, "path": self.path,
                 "request": self.request}
+
+
+@dataclass(frozen=True, slots=True)
+class NotFoundEntry(_RequestEntry):
+    """A request that matched no interaction; `request` is the actual request as pact JSON."""
+
+    type: ClassVar[str] = REQUEST_NOT_FOUND
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,17 +60,10 @@ class MismatchEntry:
 
 
 @dataclass(frozen=True, slots=True)
-class MissingEntry:
+class MissingEntry(_RequestEntry):
     """An interaction never hit; `request` is the expected request as pact JSON."""
 
     type: ClassVar[str] = MISSING_REQUEST
-    method: str
-    path: str
-    request: dict[str, Any]
-
-    def to_json(self) -> dict[str, Any]:
-        return {"type": MISSING_REQUEST, "method": self.method, "path": self.path,
-                "request": self.request}
 
 
 @dataclass(frozen=True, slots=True)
