@@ -60,12 +60,14 @@ class ErrorBody(TypedDict, total=False):
 
 
 class ReplyFrame(TypedDict, total=False):
-    """Worker to controller: `result` when `ok`, else `error`."""
+    """Worker to controller: `result` when `ok`, else `error`. With `attachment`, the result
+    is the raw message that follows (JSON text the controller hands on without parsing)."""
 
     id: int
     ok: bool
     result: Any
     error: ErrorBody
+    attachment: bool
 
 
 class ProtocolError(Exception):
@@ -82,6 +84,13 @@ def encode_request(frame_id: int, op: Op, args: dict[str, Any] | None = None,
 def encode_result(frame_id: int, result: Any) -> bytes:
     """A successful reply."""
     return orjson.dumps({"id": frame_id, "ok": True, "result": result})
+
+
+def encode_raw_result(frame_id: int, payload: bytes) -> bytes:
+    """A successful reply whose result is `payload` itself, in the pipe's wire form (the
+    reply frame, then the payload as its attachment): one write, never re-encoded."""
+    return wire_messages(orjson.dumps({"id": frame_id, "ok": True, "attachment": True}),
+                         payload)
 
 
 def encode_error(frame_id: int, error: dict[str, Any]) -> bytes:
@@ -124,6 +133,8 @@ def decode_reply(data: bytes) -> ReplyFrame:
     reply: ReplyFrame = {"id": frame["id"], "ok": frame["ok"]}
     if frame["ok"]:
         reply["result"] = frame.get("result")
+        if frame.get("attachment"):
+            reply["attachment"] = True
     else:
         error = frame.get("error")
         if not isinstance(error, dict) or not isinstance(error.get("kind"), str):

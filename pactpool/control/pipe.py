@@ -116,6 +116,11 @@ def roundtrip(worker: Worker, op: protocol.Op, args: dict[str, Any],
                     note_death(worker)
                     raise died(worker) from None
                 reply = protocol.decode_reply(data)
+                if reply.get("attachment"):
+                    # sent in the same write as its frame: already here, or on its way
+                    attached = _read_attachment(worker, op, timeout)
+                    if reply["id"] == frame_id:
+                        reply["result"] = attached
                 if reply["id"] == frame_id:
                     return reply
                 continue  # a late answer to a call that timed out earlier
@@ -124,6 +129,21 @@ def roundtrip(worker: Worker, op: protocol.Op, args: dict[str, Any],
                 raise died(worker)
     finally:
         worker.lock.release()
+
+def _read_attachment(worker: Worker, op: str, timeout: float) -> bytes:
+    """The raw message that follows a reply frame (bounded by the pipe's deadline)."""
+    try:
+        data: bytes = worker.conn.recv_bytes()
+    except BlockingIOError:
+        worker.out_of_step = True
+        raise WorkerTimeoutError(
+            f"mock server on port {worker.port} (pid {worker.pid}) sent only part of its "
+            f"answer to '{op}' within {timeout:g}s") from None
+    except (EOFError, OSError):
+        note_death(worker)
+        raise died(worker) from None
+    return data
+
 
 def note_death(worker: Worker) -> None:
     """Wait briefly for a worker whose pipe closed, and keep its exit status."""

@@ -111,3 +111,36 @@ def test_the_report_reads_typed_entries() -> None:
     assert "missing: GET /x was expected but never received" in report
     assert "  - PathMismatch: Expected '/a' but was '/b' (expected /a, actual /b)" in report
     assert "failed: the mock server process (pid 7) died (exit status -9)" in report
+
+
+def test_the_recorders_json_text_is_its_record_serialised_whatever_the_reading_order() -> None:
+    from pactpool_worker.http.wire import HttpRequest
+    from pactpool_worker.pact import load_pact
+    from pactpool_worker.service.logbook import Logbook
+    from pactpool_worker.service.mock import MockOptions, MockService
+
+    pact = load_pact({
+        "consumer": {"name": "c"}, "provider": {"name": "p"},
+        "metadata": {"pactSpecification": {"version": "3.0.0"}},
+        "interactions": [
+            {"description": f"i{n}", "request": {"method": "POST", "path": f"/{n}",
+                                                 "body": {"n": n, "z": "é"}},
+             "response": {"status": 200}} for n in range(4)]})
+    service = MockService(pact, MockOptions(), Logbook())
+    recorder = service.recorder
+    requests = [HttpRequest("POST", "/0", "", [("Content-Type", "application/json")],
+                            b'{"n": "x", "z": 1}', "1.1", None),
+                HttpRequest("GET", "/nowhere", "a=1", [], b"", "1.1", None),
+                HttpRequest("POST", "/1", "", [("Content-Type", "application/json")],
+                            b'{"n": 1, "z": "\\u00e9"}', "1.1", None),
+                HttpRequest("POST", "/2", "", [("Content-Type", "text/plain")], b"plain",
+                            "1.1", None)]
+    for request in requests:  # read between requests: the cache must extend, not go stale
+        assert recorder.mismatch_json() == orjson.dumps(recorder.mismatches(),
+                                                        option=orjson.OPT_SORT_KEYS)
+        service.handle(request)
+    text = recorder.mismatch_json()
+    assert text == orjson.dumps(recorder.mismatches(), option=orjson.OPT_SORT_KEYS)
+    kinds = [entry["type"] for entry in orjson.loads(text)]
+    assert kinds == ["request-mismatch", "request-not-found", "request-mismatch",
+                     "missing-request"]

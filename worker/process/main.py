@@ -219,6 +219,10 @@ class QueryHandler:
             self.conn.recv_bytes()  # no query takes one; keep the stream in step
         if frame["op"] == "shutdown":
             self.stop(frame["id"])
+        if frame["op"] == "mismatches":  # JSON text, built once per entry, passed on unparsed
+            self.send(protocol.encode_raw_result(frame["id"],
+                                                 self.service.recorder.mismatch_json()))
+            return
         try:
             result = self.answer(frame["op"], frame["args"])
         except WorkerError as exc:
@@ -229,6 +233,13 @@ class QueryHandler:
                 "kind": protocol.INTERNAL, "message": f"{type(exc).__name__}: {exc}"}))
             return
         self.conn.send_bytes(protocol.encode_result(frame["id"], result))
+
+    def send(self, wire: bytes) -> None:
+        """Write messages already in the pipe's wire form, whole (the pipe blocks here)."""
+        view = memoryview(wire)
+        fd = self.conn.fileno()
+        while view:
+            view = view[os.write(fd, view):]
 
     def stop(self, frame_id: int) -> NoReturn:
         """Close the port, then say so, then exit: the controller returns on the answer.

@@ -35,6 +35,9 @@ class Recorder:
         self.matches = 0
         self.ignored_preflights = 0
         self.failure: dict[str, Any] | None = None
+        self._serialised: list[bytes] = []
+        """The JSON text of `_problems`' first entries, in order (see `mismatch_json`)."""
+        self._missing_json: dict[int, bytes] = {}
 
     def record(self, selection: Selection, actual: Request) -> None:
         """Note one request's outcome; called before its response is written."""
@@ -95,6 +98,31 @@ class Recorder:
                 result.append(MissingEntry(request.method, request.path,
                                            request_to_json(request)).to_json())
         return result
+
+    def mismatch_json(self) -> bytes:
+        """`mismatches()` as JSON text, keys sorted, as `mock_server_mismatches` returns it.
+
+        Each entry is serialised once, the first time it is read: a record read again after
+        more requests serialises only what is new.
+        """
+        done = self._serialised
+        for entry in self._problems[len(done):]:
+            done.append(orjson.dumps(entry.to_json(), option=orjson.OPT_SORT_KEYS))
+        parts = done
+        for interaction in self._http:
+            if not self._covered[self._group_of[interaction.index]]:
+                missing = self._missing_json.get(interaction.index)
+                if missing is None:
+                    request = interaction.request
+                    assert request is not None
+                    missing = self._missing_json[interaction.index] = orjson.dumps(
+                        MissingEntry(request.method, request.path,
+                                     request_to_json(request)).to_json(),
+                        option=orjson.OPT_SORT_KEYS)
+                if parts is done:
+                    parts = list(done)
+                parts.append(missing)
+        return b"[" + b",".join(parts) + b"]"
 
     def status(self) -> dict[str, Any]:
         """Counters for listings and metrics."""
