@@ -4,6 +4,12 @@ Idle workers are forked ahead of time, have done their post-fork setup, hold a l
 socket on a kernel-chosen loopback port, and wait for a `load` frame. A background thread
 refills the pool after each take. A worker is handed out once: `take` pops it under a lock.
 
+The pool follows the rate of creates. A take that finds it empty means the suite creates
+servers faster than `size` workers cover, so the pool grows (up to `size + MAX_EXTRA`); after
+`SHRINK_AFTER` seconds without a take it shrinks back to `size`, one worker at a time. A
+refill starts `REFILL_DELAY` after a take, once, however many takes follow: the fork then
+runs while the test does its own work, not in the middle of the create that took a worker.
+
 A worker made while a burst of creates keeps the pool empty is wanted at once: it skips
 the rehearsal (several milliseconds of CPU that the burst needs more), which only makes
 a single create from a quiet pool faster.
@@ -20,8 +26,10 @@ from typing import Any
 from pactpool_worker import protocol
 
 PRUNE_INTERVAL = 1.0  # seconds between checks that the idle workers are still alive
-REFILL_DELAY = 0.02  # seconds a refill waits after a take, while idle workers remain
+REFILL_DELAY = 0.002  # seconds a refill waits after a take, while idle workers remain
 BURST_WINDOW = 0.1  # an empty pool with a take this recent is in a burst of creates
+MAX_EXTRA = 6  # idle workers the pool may grow by, above its size, while creates outpace it
+SHRINK_AFTER = 2.0  # seconds without a take before the pool lets one extra worker go
 
 
 class WarmPool:
@@ -38,32 +46,46 @@ class WarmPool:
         self._closed = False
         self._thread: threading.Thread | None = None
         self._last_take = 0.0
+        self.target = size
+        """How many idle workers the refill aims at: `size`, more while creates outpace it."""
+        self._spawning = False
+        self._first_take: float | None = None
+        """The first take since the last refill began (None: none since)."""
         self.failures = 0
 
     def take(self) -> Any | None:
         """An idle, live worker, or None when the pool is empty (the caller forks one)."""
         with self._cond:
             self._start_thread()
+            self._last_take = time.monotonic()
+            if self._first_take is None:
+                self._first_take = self._last_take
+            self._cond.notify_all()
             while self._idle:
                 worker = self._idle.popleft()
-                self._last_take = time.monotonic()
-                self._cond.notify_all()
                 if _still_idle(worker):
                     return worker
                 self._discard(worker)
+            if self.size > 0:  # a miss: creates outpace the pool, so it grows
+                self.target = min(self.size + MAX_EXTRA, self.target + 1)
         return None
 
     def wait_until_full(self, timeout: float) -> bool:
-        """For tests and benchmarks: block until the pool holds `size` idle workers."""
+        """For tests and benchmarks: block until the pool is in its steady state, `size` idle
+        workers (extra ones from a burst are let go at once)."""
         deadline = time.monotonic() + timeout
         with self._cond:
             self._start_thread()
             self._prune()
-            while len(self._idle) < self.size and not self._closed:
+            self.target = self.size
+            self._cond.notify_all()  # a refill waiting out its delay looks again
+            while (len(self._idle) < self.size or self._spawning) and not self._closed:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return False
                 self._cond.wait(remaining)
+            while len(self._idle) > self.size:
+                self._discard(self._idle.pop())
             return True
 
     def idle_pids(self) -> list[int]:
@@ -97,19 +119,33 @@ class WarmPool:
     def _refill(self) -> None:
         while True:
             with self._cond:
-                while len(self._idle) >= self.size and not self._closed:
+                while len(self._idle) >= self.target and not self._closed:
                     self._cond.wait(PRUNE_INTERVAL)
                     self._prune()
+                    self._shrink()
                 # Let the create that took a worker finish first: a fork started now would
                 # compete with it for the CPU and the GIL. An empty pool refills at once.
-                while self._idle and not self._closed and \
-                        (wait := self._last_take + REFILL_DELAY - time.monotonic()) > 0:
+                # The delay counts from the first take since the last refill, so that takes
+                # in quick succession do not keep pushing the refill back.
+                while self._idle and not self._closed and self._first_take is not None and \
+                        (wait := self._first_take + REFILL_DELAY - time.monotonic()) > 0:
                     self._cond.wait(wait)
                 if self._closed:
                     return
+                if len(self._idle) >= self.target:  # the pool shrank while we waited
+                    continue
                 burst = not self._idle and time.monotonic() - self._last_take < BURST_WINDOW
-            worker = self._start_one(rehearse=not burst)
-            with self._cond:
+                self._first_take = None
+                self._spawning = True
+            try:
+                worker = self._start_one(rehearse=not burst)
+            except BaseException:
+                with self._cond:
+                    self._spawning = False
+                raise
+            with self._cond:  # the new worker joins the pool as the spawn ends: no gap
+                self._spawning = False
+                self._cond.notify_all()
                 if worker is None:
                     self.failures += 1
                     self._cond.wait(min(5.0, 0.1 * 2 ** min(self.failures, 6)))  # back off
@@ -119,7 +155,17 @@ class WarmPool:
                     self._discard(worker)
                     return
                 self._idle.append(worker)
+                while len(self._idle) > self.target:  # the pool shrank while it was made
+                    self._discard(self._idle.popleft())
                 self._cond.notify_all()
+
+    def _shrink(self) -> None:
+        """After a quiet spell, one extra idle worker goes (called under the lock)."""
+        if self.target > self.size and \
+                time.monotonic() - self._last_take > SHRINK_AFTER:
+            self.target -= 1
+            if len(self._idle) > self.target:
+                self._discard(self._idle.pop())
 
     def _prune(self) -> None:
         """Drop idle workers that died while waiting (killed, OOM), so the pool refills."""

@@ -89,11 +89,13 @@ def test_workers_made_during_a_burst_skip_the_rehearsal_and_serve_alike(
     from pactpool.control import pool
 
     monkeypatch.setattr(pool, "BURST_WINDOW", 3600.0)  # every refill of an empty pool: a burst
+    monkeypatch.setattr(pool, "REFILL_DELAY", 3600.0)  # no refill until the pool is empty
     made: list[bool] = []
     spawn = ctl._pool._spawn
     monkeypatch.setattr(ctl._pool, "_spawn", lambda rehearse: made.append(rehearse) or
                         spawn(rehearse))
     servers = [pactpool.MockServer(PACT) for _ in range(ctl.pool_size + 1)]  # drain the pool
+    monkeypatch.setattr(pool, "REFILL_DELAY", 0.0)
     try:
         assert ctl.wait_for_pool(timeout=30)
         assert made and made[0] is False  # made for an empty pool: no rehearsal
@@ -102,3 +104,26 @@ def test_workers_made_during_a_burst_skip_the_rehearsal_and_serve_alike(
     finally:
         for server in servers:
             server.close()
+
+
+def test_creates_that_outpace_the_pool_grow_it_and_quiet_shrinks_it(
+        ctl: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pactpool.control import pool
+
+    monkeypatch.setattr(pool, "SHRINK_AFTER", 0.2)
+    monkeypatch.setattr(pool, "PRUNE_INTERVAL", 0.05)
+    size = ctl.pool_size
+    servers = [pactpool.MockServer(PACT) for _ in range(size + 3)]  # misses: an empty pool
+    try:
+        grown_to = ctl._pool.target
+        assert grown_to > size
+        # the refill aims past `size` now: a suite creating this fast finds warm workers
+        assert poll(lambda: len(ctl.idle_pids()) == grown_to, timeout=30)
+        _each_serves(servers)
+    finally:
+        for server in servers:
+            server.close()
+    # no take for a while: back to `size`, one worker at a time, each one stopped
+    grown = set(ctl.idle_pids())
+    assert poll(lambda: len(ctl.idle_pids()) == size and ctl._pool.target == size, timeout=30)
+    assert poll(lambda: all(gone(pid) for pid in grown - set(ctl.idle_pids())), timeout=10)
