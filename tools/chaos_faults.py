@@ -738,8 +738,8 @@ WRONG_TYPES: dict[str, list[Any]] = {
     "query": [42, [1], {"a": 1}, {"a": [1]}],
     "request.headers": ["x", [1], {"X": {"a": 1}}, {"X": True}, {"X": [1]}],
     "status": ["two hundred", 99, 600, True, 200.5, None, -1],
-    "response.headers": ["x", [1], {"X": {"a": 1}}, {"X": True}],
-    "providerStates": ["x", [1], 42],
+    "response.headers": ["x", [1]],  # a non-string header value is served as its JSON text
+    "providerStates": [[1], 42],  # a string is read as a state's name (docs/compatibility.md)
     "generators": ["x", [1], 42],
     "type": ["Bogus/Type", 42],
 }
@@ -797,9 +797,10 @@ def plan_malformed_pact(rng: random.Random, index: int) -> Plan:
         where = rng.choice(["path", "header", "query", "body"])
         _add_regex(interaction, spec, where, regex)
         data, facets["rule on"] = orjson.dumps(pact), where
-    elif variant == "unknown-spec":
+    elif variant == "unknown-spec":  # read as V3 with a warning, as the reference does
         pact["metadata"]["pactSpecification"]["version"] = rng.choice(BAD_VERSIONS)
         data = orjson.dumps(pact)
+        may_serve = True
     elif variant == "non-object-interaction":
         pact["interactions"][rng.randrange(len(pact["interactions"]))] = rng.choice(NOT_OBJECTS)
         data = orjson.dumps(pact)
@@ -846,7 +847,9 @@ def _set_field(pact: dict[str, Any], interaction: dict[str, Any], name: str, val
 
 def _add_regex(interaction: dict[str, Any], spec: str, where: str, regex: str) -> None:
     matcher = {"match": "regex", "regex": regex}
-    part = interaction["response"] if where == "body" else interaction["request"]
+    # On the request: a response rule is never evaluated by a mock server, so a bad regex
+    # there is only a warning (docs/compatibility.md).
+    part = interaction["request"]
     if spec < "3":  # V1/V2: one object keyed by a JSON path
         key = {"path": "$.path", "header": "$.headers.Accept", "query": "$.query.page",
                "body": "$.body.id"}[where]

@@ -425,7 +425,7 @@ def test_a_non_json_body_is_served_as_written_with_a_note() -> None:
                         generators={"body": {"$": {"type": "RandomString"}}})
     plan = compile_response_generators(response, WHERE, context())
     assert plan is not None and plan.body is None and not plan.per_request
-    assert "JSON bodies only" in plan.notes[0]
+    assert "JSON and XML bodies only" in plan.notes[0]
 
 
 # --- headers and status -----------------------------------------------------------------

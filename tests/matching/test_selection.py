@@ -1,4 +1,5 @@
-"""select_interaction: full match first, then best score (ties to the first), else not found."""
+"""select_interaction: the most specific full match, then best score (ties to the first), else not
+found."""
 
 from __future__ import annotations
 
@@ -36,10 +37,36 @@ def test_full_match_beats_higher_scoring_partial() -> None:
     assert selection.kind == "match" and selection.interaction is interactions[1]
 
 
-def test_first_full_match_in_pact_order_wins() -> None:
+def test_first_full_match_in_pact_order_wins_a_tie() -> None:
     interactions = _interactions({"method": "GET", "path": "/a"}, {"method": "GET", "path": "/a"})
     selection = select_interaction(interactions, _get())
     assert selection.interaction is interactions[0]
+
+
+@pytest.mark.parametrize("headers", [
+    pytest.param([("Authorization", "Bearer t")], id="authorization"),
+    pytest.param([("Accept", "application/xml")], id="accept"),
+])
+def test_most_specific_full_match_wins(headers: list[tuple[str, str]]) -> None:
+    # As the reference: both match fully, the one that also names the header scores higher.
+    plain = {"method": "GET", "path": "/a"}
+    specific = {"method": "GET", "path": "/a", "headers": dict(headers)}
+    interactions = _interactions(plain, specific)
+    selection = select_interaction(interactions, _get(headers=headers))
+    assert selection.kind == "match" and selection.interaction is interactions[1]
+    assert select_interaction(interactions, _get()).interaction is interactions[0]
+
+
+def test_query_keys_count_towards_specificity_with_path_rules() -> None:
+    ruled = {"method": "GET", "path": "/a/1", "matchingRules": {
+        "path": {"matchers": [{"match": "regex", "regex": "/a/\\d+"}]}}}
+    exact_with_query = {"method": "GET", "path": "/a/1", "query": {"q": ["1"]}}
+    interactions = _interactions(ruled, exact_with_query, dict(ruled, query={"q": ["1"]},
+                                                               headers={"H": "x"}))
+    assert select_interaction(interactions, _get("/a/1", "q=1")).interaction is interactions[1]
+    assert select_interaction(interactions, _get("/a/1", "q=1", [("H", "x")])).interaction \
+        is interactions[2]
+    assert select_interaction(interactions, _get("/a/2")).interaction is interactions[0]
 
 
 def test_tie_goes_to_first() -> None:
@@ -109,7 +136,8 @@ def test_selection_matches_brute_force() -> None:
                                if i.request]
                     full = [n for n, r in enumerate(results) if r.all_matched]
                     if full:
-                        want: tuple[str, Any] = ("match", interactions[full[0]])
+                        top = max(full, key=lambda n: (results[n].score(), -n))
+                        want: tuple[str, Any] = ("match", interactions[top])
                     else:
                         scores = [r.score() for r in results]
                         best = scores.index(max(scores))

@@ -47,9 +47,9 @@ def _actual(rng: random.Random) -> Request:
 
 def _brute_force(interactions: list[Interaction], actual: Request) -> tuple[str, int | None]:
     results = [(i, match_request(i.request, actual)) for i in interactions if i.request]
-    for interaction, result in results:
-        if result.all_matched:
-            return "match", interaction.index
+    full = [pair for pair in results if pair[1].all_matched]
+    if full:  # the most specific full match: the highest score, ties to the first
+        return "match", max(full, key=lambda pair: (pair[1].score(), -pair[0].index))[0].index
     best = max(results, key=lambda pair: (pair[1].score(), -pair[0].index))
     if not best[1].method_matched or not best[1].path_matched:
         return "not-found", None

@@ -74,11 +74,14 @@ def _near(rng: random.Random, interaction: Interaction) -> Request:
 
 
 def _brute_force(interactions: list[Interaction], actual: Request) -> tuple[str, int | None]:
+    """The most specific full match (the highest score, ties to the first), else none."""
+    best: tuple[int, int] | None = None
     for interaction in interactions:
         assert interaction.request is not None
-        if match_request(interaction.request, actual).all_matched:
-            return "match", interaction.index
-    return "other", None
+        result = match_request(interaction.request, actual)
+        if result.all_matched and (best is None or result.score() > best[0]):
+            best = result.score(), interaction.index
+    return ("match", best[1]) if best is not None else ("other", None)
 
 
 @pytest.mark.parametrize("seed", range(60))

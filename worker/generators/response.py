@@ -3,6 +3,7 @@
 Consumer mode, as the mock server runs it: ProviderState keeps the example, MockServerURL
 writes this server's URL. Anything unusable is an PactLoadError whose path names the
 interaction, the category and the key (`$.interactions[0].response.generators.body.$.id`).
+Body generators apply to JSON and XML bodies (`generators/body.py`, `generators/xml_body.py`).
 Generators on a request (and the request-only categories `path`, `query`, `method`) are not
 this module's business: a mock server answers with its response only.
 """
@@ -25,6 +26,7 @@ from pactpool_worker.generators.definitions import (
     compile_generator,
 )
 from pactpool_worker.generators.generator_context import GeneratorContext
+from pactpool_worker.generators.xml_body import XmlGeneratorError, plan_xml_body
 from pactpool_worker.pact.content_type import parse_content_type
 from pactpool_worker.pact.jsonpath import PathSyntaxError, RulePath, parse_path
 from pactpool_worker.pact.model import BodyState, Response
@@ -113,20 +115,58 @@ def _headers(entries: dict[str, Any], response: Response, at: str, context: Gene
              notes: list[str]) -> dict[str, str | Callable[[], str]]:
     present = {name.lower(): name for name in response.headers or {}}
     out: dict[str, str | Callable[[], str]] = {}
-    for name, definition in entries.items():
-        generator = _compile(definition, f"{at}.{name}", context)
+    for key, definition in entries.items():
+        generator = _compile(definition, f"{at}.{key}", context)
+        name = _header_name(key, f"{at}.{key}")
         pact_name = present.get(name.lower())
         if pact_name is None:  # as the reference: a generator replaces a header, never adds one
-            notes.append(f"header generator {at}.{name}: the response has no '{name}' header; "
+            notes.append(f"header generator {at}.{key}: the response has no '{name}' header; "
                          "nothing to replace")
             continue
-        values = (response.headers or {})[pact_name]
-        binding = generator.bind(values[0] if values else "")
-        if binding is None:
+        values = (response.headers or {})[pact_name] or [""]
+        bindings = [generator.bind(value) for value in values]
+        if all(binding is None for binding in bindings):
             continue
-        out[pact_name] = (_header_text(binding.value) if isinstance(binding, Constant)
-                          else _as_header(binding))
+        parts = [_header_part(binding, value) for binding, value in zip(bindings, values,
+                                                                         strict=True)]
+        if all(isinstance(part, str) for part in parts):
+            out[pact_name] = ", ".join(str(part) for part in parts)
+        else:
+            out[pact_name] = _joined(parts)
     return out
+
+
+def _header_name(key: str, at: str) -> str:
+    """A generator's header key: the name itself, or a path naming it (`$['X-Id']`, `$.X-Id`),
+    as the reference reads the key's first field."""
+    if not key.startswith("$"):
+        return key
+    try:
+        tokens = parse_path(key).tokens
+    except PathSyntaxError as exc:
+        raise PactLoadError(f"header generator key: {exc}", at) from None
+    fields = [value for kind, value in tokens if kind == "field"]
+    if len(tokens) != 2 or not fields:
+        raise PactLoadError("a header generator's path must name one header", at)
+    return fields[0]
+
+
+def _header_part(binding: Any, example: str) -> str | Callable[[], str]:
+    """One value of a header: the example, a fixed value, or one drawn per request."""
+    if binding is None:
+        return example
+    if isinstance(binding, Constant):
+        return _header_text(binding.value)
+    return _as_header(binding)
+
+
+def _joined(parts: list[str | Callable[[], str]]) -> Callable[[], str]:
+    """A multi-value header, each value generated on its own (as the reference does)."""
+    if len(parts) == 1:
+        only = parts[0]
+        assert callable(only)
+        return only
+    return lambda: ", ".join(part() if callable(part) else part for part in parts)
 
 
 def _as_header(produce: Callable[[], Any]) -> Callable[[], str]:
@@ -155,13 +195,30 @@ def _body(entries: dict[str, Any], response: Response, at: str, context: Generat
         return None
     document = _json_document(response)
     if document is _NOT_JSON:
-        notes.append(f"body generators at {at} apply to JSON bodies only; this response's "
-                     f"body ({response.body.display()}) is served as written")
+        if _is_xml(response):
+            return _xml_body(response, compiled, at, notes)
+        notes.append(f"body generators at {at} apply to JSON and XML bodies only; this "
+                     f"response's body ({response.body.display()}) is served as written")
         return None
     template, plan = plan_json_body(document, compiled)
     if plan is not None:
         return plan.render
     return None if template is document else orjson.dumps(template)
+
+
+def _is_xml(response: Response) -> bool:
+    parsed = parse_content_type(response.body.content_type)
+    return response.body.state is BodyState.PRESENT and parsed is not None and parsed.is_xml()
+
+
+def _xml_body(response: Response, compiled: list[tuple[RulePath, Generator]], at: str,
+              notes: list[str]) -> bytes | Callable[[], bytes] | None:
+    try:
+        fixed, plan = plan_xml_body(response.body.content, compiled)
+    except XmlGeneratorError as exc:
+        notes.append(f"body generators at {at}: {exc}; the body is served as written")
+        return None
+    return plan.render if plan is not None else fixed
 
 
 _NOT_JSON: Any = object()

@@ -18,6 +18,7 @@ from typing import Any, cast
 
 import httptools
 
+from pactpool_worker.http.h11_parser import H11RequestParser
 from pactpool_worker.http.wire import (
     BATCH_BYTES,
     CONTINUE,
@@ -39,6 +40,9 @@ from pactpool_worker.http.wire import (
 
 _log = logging.getLogger(__name__)
 
+FALLBACK_BYTES = 1 << 20
+"""Bytes kept per connection for a reparse by h11 (see `_keep_for_fallback`)."""
+
 
 class Connection(asyncio.Protocol):
     """One client connection: feeds httptools, queues complete requests, answers them in order."""
@@ -50,6 +54,7 @@ class Connection(asyncio.Protocol):
         "_client",
         "_closed",
         "_deadline",
+        "_done_since_mark",
         "_expect_continue",
         "_final",
         "_final_reason",
@@ -66,6 +71,8 @@ class Connection(asyncio.Protocol):
         "_limits",
         "_lingering",
         "_loop",
+        "_mark",
+        "_mark_size",
         "_max_header_bytes",
         "_max_header_count",
         "_method",
@@ -108,6 +115,9 @@ class Connection(asyncio.Protocol):
         self._began = 0
         self._replaying = False
         self._upgrade_replay = False
+        self._mark: list[bytes] | None = None
+        self._mark_size = 0
+        self._done_since_mark = 0
         self._reset_message()
         self._in_message = False
 
@@ -156,6 +166,7 @@ class Connection(asyncio.Protocol):
             return
         began = self._began
         was_in_head = self._in_message and not self._headers_done
+        self._keep_for_fallback(data)
         try:
             self._parser.feed_data(data)
         except (httptools.HttpParserError, httptools.HttpParserUpgrade) as exc:
@@ -200,6 +211,8 @@ class Connection(asyncio.Protocol):
                 return
             except (httptools.HttpParserError, httptools.HttpParserUpgrade) as again:
                 exc = again
+        if isinstance(exc, httptools.HttpParserInvalidMethodError) and self._parse_by_h11():
+            return
         if isinstance(exc, httptools.HttpParserCallbackError):
             cause = exc.__context__
             if isinstance(cause, Reject):
@@ -209,6 +222,39 @@ class Connection(asyncio.Protocol):
                 self._fail(500, f"Internal error: {cause!r}")
             return
         self._fail(400, f"Bad request: {exc}")
+
+    def _keep_for_fallback(self, data: bytes) -> None:
+        """Keep the bytes read since the last read that began between messages, so that h11
+        can parse them again if llhttp refuses a method (bounded; past the bound such a
+        request gets llhttp's 400, as it always did)."""
+        if isinstance(self._parser, H11RequestParser):
+            return
+        if not self._in_message:
+            self._mark, self._mark_size, self._done_since_mark = [data], len(data), 0
+        elif self._mark is not None:
+            self._mark_size += len(data)
+            if self._mark_size > FALLBACK_BYTES:
+                self._mark = None
+            else:
+                self._mark.append(data)
+
+    def _parse_by_h11(self) -> bool:
+        """llhttp refused a method: h11 parses this connection from the kept bytes on."""
+        kept = self._mark
+        if kept is None or isinstance(self._parser, H11RequestParser):
+            return False
+        self._mark = None
+        self._parser = H11RequestParser(self, self._limits.max_header_bytes,
+                                        skip=self._done_since_mark)
+        self._in_message = False
+        try:
+            self._parser.feed_data(b"".join(kept))
+        except httptools.HttpParserError as exc:
+            if not isinstance(exc, httptools.HttpParserCallbackError) and \
+                    "illegal request line" in str(exc):
+                return False  # not a token method either: llhttp's own answer stands
+            self._parse_error(exc, b"")
+        return True
 
     def _count_head_chunk(self, size: int) -> None:
         """Count a read that lay wholly inside one head: httptools buffers a long header unseen."""
@@ -308,6 +354,7 @@ class Connection(asyncio.Protocol):
         if self._upgrade_replay:
             return  # llhttp skipped the body of an upgrade; the replay reads it
         self._in_message = False
+        self._done_since_mark += 1
         self._send_continue = False
         body = self._body
         request = HttpRequest(

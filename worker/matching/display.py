@@ -8,8 +8,9 @@ import orjson
 
 
 def json_text(value: Any) -> str:
-    """Compact JSON, as serde_json's Display prints a value."""
-    return orjson.dumps(value).decode()
+    """Compact JSON with keys sorted, as serde_json's Display prints a value (its maps are
+    ordered by key), so a text does not depend on the order the pact wrote its keys in."""
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
 
 
 def json_to_string(value: Any) -> str:

@@ -1,10 +1,13 @@
 """Choosing the interaction for an actual request.
 
-A full match always wins (the first in pact order). Otherwise the best score wins, ties to the
-first; if that best one differs in method or path the request was not found, else it is a
-mismatch against that interaction. An index built once per interaction list keeps this cheap:
-only interactions with the request's method and path can match fully, so those are tried
-first and the first full match returns at once. Only a request that matches nothing pays for
+A full match always wins; among several full matches the most specific one (the most expected
+query parameters and headers, which is the reference's score of a full match), ties to the
+first in pact order, so an interaction that also requires `Authorization` beats an earlier one
+that names no headers. Otherwise the best score wins, ties to the first; if that best one
+differs in method or path the request was not found, else it is a mismatch against that
+interaction. An index built once per interaction list keeps this cheap: only interactions
+with the request's method and path can match fully, so those are kept most specific first
+and the first full match returns at once. Only a request that matches nothing pays for
 scoring the rest, and even then a body is compared only when its interaction could still win
 (a body can only lower a score), as is another method's interaction.
 """
@@ -82,6 +85,8 @@ class _Candidate:
     path_rules: RuleList | None
     bound: int
     """The highest score this interaction can reach when its method or its path differs."""
+    specificity: int
+    """Expected query keys plus headers: a full match's score, less the 2 of method and path."""
     exact: _Exact | None = _UNSET
     """Set on first use when a full match can be proved by equality alone (see `_Exact`)."""
 
@@ -136,16 +141,19 @@ class InteractionIndex:
             request = interaction.request
             assert request is not None
             # method or path -1, the other at most +1, each query key / header at most +1, body <= 0
-            bound = -1 + 1 + len(request.query or {}) + len(request.headers or {})
+            specificity = len(request.query or {}) + len(request.headers or {})
+            bound = -1 + 1 + specificity
             rules = path_rules(request)
             candidate = _Candidate(len(self.all), interaction, request, request.method.upper(),
-                                   rules, bound)
+                                   rules, bound, specificity)
             self.all.append(candidate)
             self.by_method.setdefault(candidate.method, []).append(candidate)
             if rules is None:
                 self._by_route.setdefault((candidate.method, request.path), []).append(candidate)
             else:
                 self._ruled.setdefault(candidate.method, []).append(candidate)
+        for routed in self._by_route.values():
+            routed.sort(key=_most_specific_first)
 
     def select(self, actual: Request, *, lowered_headers: bool = False) -> Selection:
         """The interaction for `actual`, as described in the module docstring.
@@ -190,13 +198,18 @@ class InteractionIndex:
         return Selection("mismatch", candidate.interaction, result.mismatches, result)
 
     def _routed(self, method: str, path: str) -> list[_Candidate]:
-        """The candidates whose method and path match, in pact order."""
+        """The candidates whose method and path match, most specific first."""
         routed = self._by_route.get((method, path), _NONE)
         ruled = self._ruled.get(method)
         if ruled is None:
             return routed
         return sorted([*routed, *(c for c in ruled if c.path_matches(path))],
-                      key=lambda c: c.order)
+                      key=_most_specific_first)
+
+
+def _most_specific_first(candidate: _Candidate) -> tuple[int, int]:
+    """The order full matches are tried in: the first full match is then the one to serve."""
+    return -candidate.specificity, candidate.order
 
 
 _NONE: list[_Candidate] = []

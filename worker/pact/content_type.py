@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import orjson
+
 from pactpool_worker.pact.magic import detect_content_type
 
 _TOKEN = re.compile(r"^[A-Za-z0-9!#$&^_.+\-*]+/[A-Za-z0-9!#$&^_.+\-*]+$")
@@ -86,7 +88,25 @@ def parse_content_type(value: str | None) -> ContentType | None:
 
 
 def sniff_content_type(body: bytes) -> str | None:
-    """Guess a content type from bytes (magic numbers, then JSON, XML, text); None if empty."""
+    """Guess a content type from bytes (magic numbers, then JSON, XML, text); None if empty.
+
+    A JSON string (`"This is a string"`) is JSON too, as the reference sniffs it: a V2 body
+    written as a quoted string means a JSON document, not text with quotes. Bare scalars
+    (`42`, `true`) stay text: they are far more often plain text, and the reference's own
+    reading of them (it quotes them again) could never match a correct request.
+    """
     if not body:
         return None
-    return detect_content_type(body)
+    detected = detect_content_type(body)
+    if detected == "text/plain" and _is_json_string(body):
+        return "application/json"
+    return detected
+
+
+def _is_json_string(body: bytes) -> bool:
+    if not body.lstrip(b" \t\r\n").startswith(b'"'):
+        return False
+    try:
+        return isinstance(orjson.loads(body), str)
+    except orjson.JSONDecodeError:
+        return False

@@ -8,6 +8,8 @@ import orjson
 
 from pactpool_worker.errors import PactLoadError
 from pactpool_worker.pact.body_bytes import load_body
+from pactpool_worker.pact.jsonpath import PathSyntaxError, field_path, parse_path
+from pactpool_worker.pact.load_notes import collecting, lenient_regexes, warn
 from pactpool_worker.pact.message_loader import load_message
 from pactpool_worker.pact.model import (
     HTTP_INTERACTION,
@@ -32,7 +34,16 @@ _COMMON_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "O
 
 
 def load_pact(source: str | bytes | dict[str, Any]) -> Pact:
-    """Parse (when text) and validate a pact document; raise PactLoadError on any problem."""
+    """Parse (when text) and validate a pact document; raise PactLoadError when it cannot be
+    served. Quirks of other writers are read as the reference reads them, each noted in
+    `Pact.warnings` (see docs/compatibility.md)."""
+    with collecting() as warnings:
+        pact = _load_document(source)
+    pact.warnings = warnings
+    return pact
+
+
+def _load_document(source: str | bytes | dict[str, Any]) -> Pact:
     if isinstance(source, dict):
         doc = source
     else:
@@ -44,6 +55,8 @@ def load_pact(source: str | bytes | dict[str, Any]) -> Pact:
         raise PactLoadError("a pact must be a JSON object with consumer, provider and "
                                "interactions", "$")
     metadata = doc.get("metadata") or {}
+    if "metadata" not in doc:
+        warn("$", "the pact has no metadata; read as a V3 pact, as the reference does")
     if not isinstance(metadata, dict):
         raise PactLoadError("'metadata' must be a JSON object", "$.metadata")
     spec = spec_version_of(metadata)
@@ -54,9 +67,9 @@ def load_pact(source: str | bytes | dict[str, Any]) -> Pact:
     items = doc.get("interactions")
     if items is None and spec.startswith("3") and isinstance(doc.get("messages"), list):
         key, items = "messages", doc["messages"]
-    if items is None:
-        raise PactLoadError("the pact has no 'interactions' list; add \"interactions\": []",
-                               "$.interactions")
+    if items is None:  # the reference serves it, with no interactions
+        warn("$", "the pact has no 'interactions' list; served with none")
+        items = []
     if not isinstance(items, list):
         raise PactLoadError("'interactions' must be a list", f"$.{key}")
     interactions = [_interaction(i, item, spec, f"$.{key}[{i}]", key == "messages")
@@ -78,9 +91,10 @@ def spec_version_of(metadata: dict[str, Any]) -> str:
     if raw is None:
         return DEFAULT_SPEC_VERSION
     version = normalise_version(str(raw))
-    if version is None:
-        raise PactLoadError(f"unsupported pact specification version '{raw}' (pactpool reads "
-                               "1.0.0, 1.1.0, 2.0.0, 3.0.0 and 4.0)", where)
+    if version is None:  # the reference loads it as V3 too, with a warning
+        warn(where, f"unsupported pact specification version '{raw}' (pactpool reads 1.0.0, "
+                    "1.1.0, 2.0.0, 3.0.0 and 4.0); read as 3.0.0, as the reference does")
+        return DEFAULT_SPEC_VERSION
     return version
 
 
@@ -138,11 +152,14 @@ def _interaction(index: int, item: Any, spec: str, where: str, is_message: bool)
         if not isinstance(resp, dict):
             raise PactLoadError("an HTTP interaction needs a 'response' object",
                                    f"{where}.response")
-        interaction.response = load_response(resp, spec, f"{where}.response")
+        with lenient_regexes():  # a mock server never evaluates a response's rules
+            interaction.response = load_response(resp, spec, f"{where}.response")
     elif kind == ASYNC_MESSAGES:
-        interaction.message = load_message(item, spec, where)
+        with lenient_regexes():  # nor a message's
+            interaction.message = load_message(item, spec, where)
     else:
-        interaction.message, interaction.replies = _sync_messages(item, spec, where)
+        with lenient_regexes():
+            interaction.message, interaction.replies = _sync_messages(item, spec, where)
     return interaction
 
 
@@ -185,6 +202,12 @@ def _sync_messages(item: dict[str, Any], spec: str, where: str) -> tuple[Message
 
 def _provider_states(item: dict[str, Any], where: str) -> list[dict[str, Any]]:
     states = item.get("providerStates")
+    if isinstance(states, str) or (isinstance(states, list) and
+                                   any(isinstance(s, str) for s in states)):
+        warn(f"{where}.providerStates", "provider states given as names, not objects with a "
+                                        "'name'; read as names")
+        states = [{"name": s} if isinstance(s, str) else s for s in
+                  ([states] if isinstance(states, str) else states)]
     if states is not None:
         if not isinstance(states, list) or not all(isinstance(s, dict) for s in states):
             raise PactLoadError("'providerStates' must be a list of objects with a 'name'",
@@ -228,7 +251,10 @@ def load_response(obj: dict[str, Any], spec_version: str, json_path: str = "$") 
     status = obj.get("status", 200)
     if isinstance(status, str) and status.isdigit():
         status = int(status)
-    if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
+    if _generated_status(obj, status):
+        warn(f"{json_path}.status", f"status {status} is no HTTP status; the status "
+                                    "generator's value is served")
+    elif isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
         raise PactLoadError(f"response status must be an HTTP status code (100-599), not "
                                f"{status!r}", f"{json_path}.status")
     headers, content_type = _headers(obj.get("headers"), json_path)
@@ -238,9 +264,21 @@ def load_response(obj: dict[str, Any], spec_version: str, json_path: str = "$") 
                     generators=_generators(obj, json_path))
 
 
+def _generated_status(obj: dict[str, Any], status: Any) -> bool:
+    """An out-of-range integer status that a status generator replaces (seen in real pacts)."""
+    generators = obj.get("generators")
+    return isinstance(status, int) and not isinstance(status, bool) and \
+        not 100 <= status <= 599 and isinstance(generators, dict) and \
+        bool(generators.get("status"))
+
+
 def _rules(obj: dict[str, Any], spec_version: str, json_path: str) -> MatchingRules | None:
     raw = obj.get("matchingRules")
-    if raw is None:
+    if raw is None:  # early Pact-JVM V3 names; the reference reads them too
+        for old in ("requestMatchingRules", "responseMatchingRules"):
+            if old in obj:
+                warn(f"{json_path}.{old}", f"'{old}' read as 'matchingRules'")
+                return compile_rules(obj[old], spec_version, f"{json_path}.{old}")
         return None
     return compile_rules(raw, spec_version, f"{json_path}.matchingRules")
 
@@ -287,11 +325,11 @@ def _headers(raw: Any, json_path: str) -> tuple[dict[str, list[str]] | None, str
                       if lname in MULTI_VALUE_HEADERS else [value.strip()])
         elif isinstance(value, list) and all(isinstance(v, str) for v in value):
             values = [v.strip() for v in value]
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            values = [orjson.dumps(value).decode()]
-        else:
-            raise PactLoadError(f"header '{name}' must be a string or a list of strings",
-                                   f"{where}.{name}")
+        else:  # the reference writes any other JSON value as its JSON text
+            warn(f"{where}.{name}", f"header '{name}' is not a string; served as the JSON "
+                                    "text of its value")
+            values = [v if isinstance(v, str) else orjson.dumps(v).decode()
+                      for v in (value if isinstance(value, list) else [value])]
         headers[name] = values
         if lname == "content-type" and not seen_type:
             content_type = ", ".join(values) if values else None
@@ -305,4 +343,20 @@ def _generators(obj: dict[str, Any], where: str) -> dict[str, Any] | None:
         return None
     if not isinstance(generators, dict):
         raise PactLoadError("'generators' must be a JSON object", f"{where}.generators")
+    body = generators.get("body")
+    if isinstance(body, dict) and any(not str(key).startswith("$") for key in body):
+        generators = {**generators, "body": {_rooted(str(key), f"{where}.generators.body"):
+                                             definition for key, definition in body.items()}}
     return generators
+
+
+def _rooted(key: str, where: str) -> str:
+    """A body generator path written without `$` (`data.time.*`, `column:3`), rooted."""
+    if key.startswith("$"):
+        return key
+    try:
+        rooted = parse_path(f"$.{key}").expr
+    except PathSyntaxError:
+        rooted = field_path(key).expr
+    warn(f"{where}.{key}", f"generator path without '$'; read as '{rooted}'")
+    return rooted

@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+from pactpool_worker.pact.load_notes import LoadWarning
 from pactpool_worker.pact.rules import MatchingRules
 
 HTTP_INTERACTION = "Synchronous/HTTP"
@@ -141,3 +142,5 @@ class Pact:
     interactions: list[Interaction]
     metadata: dict[str, Any]
     raw: dict[str, Any]
+    warnings: list[LoadWarning] = field(default_factory=list)
+    """What a lenient load assumed (quirks of other writers), for the server's log."""

@@ -17,6 +17,7 @@ from pactpool_worker.pact.datetime_format import DEFAULT_FORMATS, compile_date_f
 from pactpool_worker.pact.http_status import StatusSpecError, parse_status
 from pactpool_worker.pact.java_pattern import DateFormatError
 from pactpool_worker.pact.jsonpath import PathSyntaxError, RulePath, field_path, parse_path
+from pactpool_worker.pact.load_notes import regexes_are_lenient, warn
 from pactpool_worker.pact.rules import (
     MatchingRules,
     Rule,
@@ -43,6 +44,13 @@ _KNOWN = sorted({*_SIMPLE, *_DATES, "regex", "type", "min", "max", "include", "c
 Entries = dict[str, list[tuple[RulePath, RuleList]]]
 
 
+_IGNORED = "ignored"
+
+
+class _NeverEvaluated(Exception):
+    """A rule a mock server never evaluates that Python cannot compile: left out, warned about."""
+
+
 def compile_rules(raw: Any, spec_version: str, json_path: str) -> MatchingRules | None:
     """Compile the `matchingRules` object of a request, response or message (None: no rules)."""
     if raw is None:
@@ -52,7 +60,11 @@ def compile_rules(raw: Any, spec_version: str, json_path: str) -> MatchingRules 
                                json_path)
     if not raw:
         return None
-    flat = spec_version.startswith(("1", "2")) or any(str(k).startswith("$") for k in raw)
+    v2 = spec_version.startswith(("1", "2"))
+    flat = any(str(k).startswith("$") for k in raw) or (
+        v2 and not set(raw) <= {*CATEGORIES, "headers"})
+    if not flat and v2:  # as the reference: the layout is read from the keys
+        warn(json_path, "V3 rule categories in a V2 pact; read as V3 rules")
     entries: Entries = {}
     if flat:
         _compile_v2(raw, json_path, entries)
@@ -71,7 +83,12 @@ def _compile_v2(raw: dict[str, Any], json_path: str, out: Entries) -> None:
             raise PactLoadError(f"matching rule '{key}' must be a JSON object like "
                                    "{\"match\": \"type\"}", where)
         category, rule_path = _v2_location(key, where)
-        rule = compile_rule(definition, where)
+        if category == _IGNORED:
+            continue
+        try:
+            rule = compile_rule(definition, where)
+        except _NeverEvaluated:
+            continue
         out.setdefault(category, []).append((rule_path, RuleList((rule,))))
 
 
@@ -90,11 +107,24 @@ def _v2_location(key: str, where: str) -> tuple[str, RulePath]:
                     break
                 return "body", _parse(f"${rest}", where)
             return category, _name_path(category, rest, where)
-    raise PactLoadError(f"matching rule path '{key}' must start with $.body, $.headers., "
-                           "$.query. or be $.path", where)
+    # The reference files any other `$.name...` under a category of that name, and never
+    # evaluates it: so do we (a category nothing reads).
+    warn(where, f"matching rule path '{key}' is not under $.body, $.headers, $.query or $.path; "
+                "ignored")
+    return _IGNORED, RulePath("$", ())
 
 
 def _compile_category(category: str, content: Any, where: str, out: Entries) -> None:
+    if category == "headers":  # the reference reads it as `header`
+        warn(where, "rule category 'headers' read as 'header'")
+        category = "header"
+    if category not in CATEGORIES and category.lower() in CATEGORIES:
+        warn(where, f"rule category '{category}' read as '{category.lower()}'")
+        category = category.lower()
+    if category not in CATEGORIES and isinstance(content, dict):  # the reference keeps it unused
+        warn(where, f"unknown matching rule category '{category}' (known: "
+                    f"{', '.join(CATEGORIES)}); ignored")
+        return
     if category not in CATEGORIES:
         raise PactLoadError(f"unknown matching rule category '{category}' (expected one of "
                                f"{', '.join(CATEGORIES)})", where)
@@ -112,11 +142,16 @@ def _compile_category(category: str, content: Any, where: str, out: Entries) -> 
         return
     for key, definition in content.items():
         kwhere = f"{where}.{key}"
-        items.append((_category_path(category, key, kwhere), compile_rule_list(definition, kwhere)))
+        rule_list = compile_rule_list(definition, kwhere)
+        if rule_list.rules:
+            items.append((_category_path(category, key, kwhere), rule_list))
 
 
 def _category_path(category: str, key: str, where: str) -> RulePath:
     if category in ("body", "content"):
+        if not key:
+            warn(where, "an empty rule path read as '$', the whole body")
+            return RulePath("$", ())
         return _parse(key if key.startswith("$") else f"$.{key}", where)
     if key.startswith("$"):
         path = _parse(key.lower() if category == "header" else key, where)
@@ -167,8 +202,13 @@ def compile_rule_list(definition: Any, where: str) -> RuleList:
     if combine not in ("AND", "OR"):
         raise PactLoadError(f"'combine' must be \"AND\" or \"OR\", not {combine!r}",
                                f"{where}.combine")
-    rules = tuple(compile_rule(m, f"{where}.matchers[{i}]") for i, m in enumerate(matchers))
-    return RuleList(rules, combine)
+    rules: list[Rule] = []
+    for i, matcher in enumerate(matchers):
+        try:
+            rules.append(compile_rule(matcher, f"{where}.matchers[{i}]"))
+        except _NeverEvaluated:
+            continue  # an empty list is left out by the caller
+    return RuleList(tuple(rules), combine)
 
 
 def compile_rule(definition: Any, where: str) -> Rule:
@@ -228,6 +268,11 @@ def _regex(definition: dict[str, Any], where: str) -> re.Pattern[str]:
     try:
         return re.compile(pattern)
     except re.error as exc:
+        if regexes_are_lenient():
+            warn(f"{where}.regex", f"regular expression '{pattern}' does not compile in Python "
+                                   f"({exc}); a mock server never evaluates this rule, so it "
+                                   "is kept in the pact but not compiled")
+            raise _NeverEvaluated from None
         raise PactLoadError(f"regular expression '{pattern}' does not compile: {exc}",
                                f"{where}.regex") from None
 

@@ -99,6 +99,8 @@ def _serve(conn: Any, settings: dict[str, Any]) -> int:
     finally:
         gc.enable()
     gc.freeze()  # and no collection while serving walks the pact and the server again
+    for warning in pact.warnings:  # read leniently: say what was assumed (docs/compatibility.md)
+        log.log("warn", f"pact {warning}")
     log.log("info", f"serving pact {pact.consumer} -> {pact.provider} "
                     f"({len(pact.interactions)} interactions, spec {pact.spec_version}) "
                     f"on {host}:{port}")
