@@ -96,7 +96,7 @@ def _serve(conn: Any, settings: dict[str, Any]) -> int:
     except WorkerError as exc:
         conn.send_bytes(protocol.encode_error(frame["id"], exc.to_json()))
         return 0
-    except Exception as exc:  # noqa: BLE001 - a hostile pact the loader did not foresee
+    except Exception as exc:  # a hostile pact the loader did not foresee: still typed
         problem = PactLoadError(f"the pact cannot be served: {type(exc).__name__}: {exc}", "$")
         conn.send_bytes(protocol.encode_error(frame["id"], problem.to_json()))
         return 0
