@@ -3,7 +3,7 @@
     python tools/chaos.py --faults N --seed S [--timeout-budget SECONDS] [--only INDEX ...]
                           [--kinds kill-parent,...] [--verbose]
 
-Faults, picked by weight from `random.Random(seed)` (the first five cover every kind once,
+Faults, picked by weight from `random.Random(seed)` (the first six cover every kind once,
 in a seeded order, so even a short campaign tries them all):
 
 - kill-parent: a harness script in a subprocess creates 1-3 servers and is sent SIGKILL
