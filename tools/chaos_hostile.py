@@ -16,6 +16,7 @@ from typing import Any
 
 import chaos_procs as procs
 import httpx
+import orjson
 from chaos_world import Ledger, Outcome, Server, World
 
 import pactpool
@@ -92,13 +93,13 @@ def draw(rng: random.Random) -> tuple[str, dict[str, Any]]:
                         "label": f"status {status}"}
     if family == "deep-nesting":
         depth = rng.choice([50, 200, 1000, 5000])
-        body: Any = "leaf"
-        for _ in range(depth):
-            body = {"a": body} if rng.random() < 0.5 else [body]
+        opens = "".join(rng.choice(['{"a":', "["]) for _ in range(depth))
+        closes = "".join("}" if o == "{" else "]" for o in reversed(opens.replace('"a":', "")))
         pact = _pact({"description": "deep", "request": {
             "method": "POST", "path": "/d", "headers": {"Content-Type": "application/json"},
-            "body": body}, "response": {"status": 200}})
-        return family, {"pact": pact, "send": {"method": "POST", "url": "/d", "json": [1]},
+            "body": "DEEP"}, "response": {"status": 200}})
+        text = orjson.dumps(pact).replace(b'"DEEP"', f'{opens}"leaf"{closes}'.encode())
+        return family, {"pact": text, "send": {"method": "POST", "url": "/d", "json": [1]},
                         "label": f"depth {depth}"}
     if family == "bad-unicode":
         choice = rng.choice(["str", "dict", "bytes", "path"])
