@@ -257,19 +257,53 @@ def _pact_bytes(pact: PactSource) -> tuple[bytes, str | None]:
             return orjson.dumps(pact), None
         except TypeError:
             pass  # very deep nesting or an odd type: the stdlib encoder may still manage
+        _no_lone_surrogates(pact)
         try:
             return json.dumps(pact).encode(), None
         except (TypeError, ValueError, RecursionError) as exc:
             raise InvalidPactError(f"the pact dict cannot be serialised as JSON: {exc}") from exc
     if isinstance(pact, bytes):
         return pact, None
-    if isinstance(pact, str) and pact.lstrip().startswith(("{", "[")):
-        return pact.encode(), None
+    if isinstance(pact, str):
+        bad = _lone_surrogate(pact)
+        if bad is not None:  # no file is named so, and no JSON text holds one
+            raise InvalidPactError(f"the pact text is not valid Unicode: a lone surrogate "
+                                   f"{pact[bad]!r} at index {bad} (UTF-8 cannot encode it)")
+        if pact.lstrip().startswith(("{", "[")):
+            return pact.encode(), None
     if isinstance(pact, (str, os.PathLike)):
         path = Path(pact)
         try:
             return path.read_bytes(), str(path)
-        except OSError as exc:
-            raise PactPoolError(f"cannot read pact file {path}: {exc.strerror}; pass a path to "
-                                "a pact JSON file, or the JSON text itself") from exc
+        except (OSError, ValueError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+            raise InvalidPactError(f"cannot read pact file {path}: {reason}; pass a path to "
+                                   "a pact JSON file, or the JSON text itself") from exc
     raise TypeError(f"pact must be JSON text, bytes, a dict or a path, not {type(pact).__name__}")
+
+
+def _lone_surrogate(text: str) -> int | None:
+    """The index of the first lone surrogate (U+D800-U+DFFF) in `text`, if any."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return exc.start
+    return None
+
+
+def _no_lone_surrogates(doc: object) -> None:
+    """Name the first string of a pact dict that UTF-8 cannot encode, with its JSON path."""
+    stack: list[tuple[object, str]] = [(doc, "$")]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, str):
+            bad = _lone_surrogate(value)
+            if bad is not None:
+                raise InvalidPactError(f"the pact holds a string that is not valid Unicode: a "
+                                       f"lone surrogate {value[bad]!r} at index {bad} of {where}")
+        elif isinstance(value, dict):
+            for key, item in reversed(list(value.items())):
+                stack.append((key, f"{where} (a key)"))
+                stack.append((item, f"{where}.{key}"))
+        elif isinstance(value, (list, tuple)):
+            stack.extend((item, f"{where}[{i}]") for i, item in reversed(list(enumerate(value))))

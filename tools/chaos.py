@@ -3,7 +3,7 @@
     python tools/chaos.py --faults N --seed S [--timeout-budget SECONDS] [--only INDEX ...]
                           [--kinds kill-parent,...] [--verbose]
 
-Faults, picked by weight from `random.Random(seed)` (the first five cover every kind once,
+Faults, picked by weight from `random.Random(seed)` (the first six cover every kind once,
 in a seeded order, so even a short campaign tries them all):
 
 - kill-parent: a harness script in a subprocess creates 1-3 servers and is sent SIGKILL
@@ -18,6 +18,10 @@ in a seeded order, so even a short campaign tries them all):
   as the limits say, record every answered request, and serve the next client.
 - malformed-pact: corrupted pacts; create_mock_server must raise a PactPoolError quickly
   and leave no process behind.
+- hostile-pact: pacts built to stall or bloat a server (`chaos_hostile`): catastrophic
+  regexes, huge repeated values, out-of-range statuses, deep nesting, bad Unicode, huge
+  pacts; no hang, no untyped error, the worker answers a good request and the controller;
+  the largest record per family is printed.
 
 After every fault the invariants of `chaos_world.World.check` must hold: no recorded request
 lost (every answered request in the server's record), no orphaned process, no port left
@@ -51,6 +55,7 @@ from typing import TextIO
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the chaos_* helpers beside this file
 
+import chaos_hostile
 from chaos_faults import KINDS, Kind, Plan
 from chaos_world import Outcome, World
 
@@ -300,6 +305,7 @@ def report(campaign: Campaign) -> str:
             lines.append(f"  {measure:72}{len(values):>5}{statistics.median(values):>9.3f}"
                          f"{max(values):>9.3f}{'' if limit is None else f'{limit:g}':>8}")
 
+    lines.extend(chaos_hostile.report_lines())
     lines.append("")
     lines.append(f"end state: {campaign.end_state}")
     lines.append(campaign.worker_log)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import chaos_hostile as hostile
 import chaos_http as http
 import chaos_procs as procs
 import orjson
@@ -916,10 +917,20 @@ def _excerpt(data: bytes, size: int = 160) -> str:
     return text + (f"... ({len(data)} bytes)" if len(data) > size else "")
 
 
+def plan_hostile_pact(rng: random.Random, index: int) -> Plan:
+    family, params = hostile.draw(rng)
+    return Plan(index, "hostile-pact", family, 25.0, params, {"input": params["label"]})
+
+
+def run_hostile_pact(world: World, plan: Plan, out: Outcome) -> None:
+    hostile.run(world, plan.variant, plan.params, out)
+
+
 KINDS: list[Kind] = [
     Kind("kill-parent", 2.0, plan_kill_parent, run_kill_parent),
     Kind("kill-worker", 2.5, plan_kill_worker, run_kill_worker),
     Kind("stop-worker", 1.5, plan_stop_worker, run_stop_worker),
     Kind("malformed-http", 4.0, plan_malformed_http, run_malformed_http),
     Kind("malformed-pact", 3.0, plan_malformed_pact, run_malformed_pact),
+    Kind("hostile-pact", 3.0, plan_hostile_pact, run_hostile_pact),
 ]

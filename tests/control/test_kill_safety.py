@@ -6,7 +6,6 @@ killed, a forkserver that is killed, a harness that forks. States are polled wit
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import subprocess
@@ -74,26 +73,20 @@ def test_sigkilled_harness_takes_every_worker_along(harness: Any) -> None:
     assert poll(lambda: all_dead(info), timeout=5), "a worker outlived its SIGKILLed harness"
 
 
-def test_a_sigkilled_harness_takes_a_busy_worker_along(harness: Any) -> None:
-    evil = simple_pact(interaction("evil", "GET", "/x", matchingRules={
-        "$.path": {"match": "regex", "regex": "^/(a+)+$"}}))
-    busy = f"""
-        import socket
-        evil = pactpool.MockServer({evil!r})
-        hang = socket.create_connection(("127.0.0.1", evil.port))
-        hang.sendall(b"GET /{'a' * 40}! HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n")
-        while True:  # until the worker is deep in the match, deaf to its pipe
-            try:
-                ctl.call(evil.port, "matched", timeout=0.2)
-            except pactpool.WorkerTimeoutError:
-                break
-        servers.append(evil)
+def test_a_sigkilled_harness_takes_a_deaf_worker_along(harness: Any) -> None:
+    # No pact can keep a worker busy any more (rule regexes run in bounded time), so the
+    # worker that cannot read its pipe is a stopped one: it must die with the harness too.
+    deaf = f"""
+        import signal
+        deaf = pactpool.MockServer({PACT!r})
+        os.kill(deaf.pid, signal.SIGSTOP)
+        servers.append(deaf)
         """
-    process, info = harness(busy)
-    busy_pid = info["pids"][-1]
-    assert process_state(busy_pid) == "R"
+    process, info = harness(deaf)
+    deaf_pid = info["pids"][-1]
+    assert poll(lambda: process_state(deaf_pid) == "T", timeout=5)
     process.kill()
-    assert poll(lambda: all_dead(info), timeout=5), "a busy worker outlived its harness"
+    assert poll(lambda: all_dead(info), timeout=5), "a deaf worker outlived its harness"
 
 
 def test_the_chain_holds_through_the_forkserver(harness: Any) -> None:
@@ -188,39 +181,6 @@ def test_creating_servers_while_other_threads_log_never_deadlocks() -> None:
     stop.set()
     assert not any(t.is_alive() for t in creators), "a create deadlocked"
     assert results == [True] * 30
-
-
-def test_a_catastrophic_regex_hangs_one_worker_and_the_controller_still_answers() -> None:
-    evil = interaction("evil", "GET", "/x", matchingRules={
-        "$.path": {"match": "regex", "regex": "^/(a+)+$"}})
-    server = pactpool.MockServer(simple_pact(evil))
-    other = pactpool.MockServer(PACT)
-    ctl = pactpool.api.get_controller()
-    client = threading.Thread(target=lambda: _ignore_errors(
-        lambda: httpx.get(server.url + "/" + "a" * 40 + "!", timeout=2)), daemon=True)
-    client.start()
-    try:
-        assert poll(lambda: _times_out(ctl, server.port), timeout=10)
-        assert httpx.get(other.url + "/ping").status_code == 200  # the others are untouched
-        assert other.matched
-    finally:
-        assert pactpool.cleanup_mock_server(server.port) is True
-        other.close()
-    assert gone(server.pid) and refuses(server.port)
-    client.join(timeout=10)
-
-
-def _times_out(ctl: Any, port: int) -> bool:
-    try:
-        ctl.call(port, "matched", timeout=0.3)
-    except pactpool.WorkerTimeoutError:
-        return True
-    return False
-
-
-def _ignore_errors(action: Any) -> None:
-    with contextlib.suppress(httpx.HTTPError):
-        action()
 
 
 RUST_IN_THE_HARNESS = """

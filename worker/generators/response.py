@@ -32,7 +32,8 @@ from pactpool_worker.pact.jsonpath import PathSyntaxError, RulePath, parse_path
 from pactpool_worker.pact.model import BodyState, Response
 
 REQUEST_ONLY = frozenset({"path", "query", "method", "metadata"})
-STATUS_RANGE = (100, 599)
+STATUS_RANGE = (200, 599)
+"""Final responses only: a 1xx is never the last answer to a request (RFC 9110 15.2)."""
 
 
 @dataclass(frozen=True, slots=True)

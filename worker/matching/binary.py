@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pactpool_worker.matching.clip import clip
 from pactpool_worker.matching.detected_type import content_type_problem
 from pactpool_worker.matching.display import hex_prefix
 from pactpool_worker.matching.mismatches import BodyDiff, text_of
@@ -49,8 +50,10 @@ def match_bytes(rule: Rule, expected: bytes, actual: bytes, cascaded: bool) -> s
         if kind == "regex":
             assert rule.regex is not None
             return None if rule.regex.fullmatch(text) else \
-                f"Expected '{text}' to match '{rule.regex.pattern}'"
-        return None if rule.value in text else f"Expected '{text}' to include '{rule.value}'"
+                f"Expected '{clip(text)}' to match '{clip(rule.regex.pattern)}'" \
+                f"{rule.regex.note(text)}"
+        return None if rule.value in text else \
+            f"Expected '{clip(text)}' to include '{clip(rule.value)}'"
     if cascaded and not rule.can_cascade:
         return None
     return f"Unable to match '{hex_prefix(actual, 10)}...' ({len(actual)} bytes) using {rule.name}"

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from pactpool_worker.matching.clip import TEXT_LIMIT, clip, clip_optional
+
 
 @dataclass(frozen=True, slots=True)
 class MethodDiff:
@@ -20,8 +22,9 @@ class MethodDiff:
     mismatch: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        return {"type": "MethodMismatch", "expected": self.expected, "actual": self.actual,
-                "mismatch": self.mismatch}
+        return {"type": "MethodMismatch", "expected": _value(self.expected),
+                "actual": _value(self.actual),
+                "mismatch": clip(self.mismatch, TEXT_LIMIT)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +34,9 @@ class PathDiff:
     mismatch: str
 
     def to_json(self) -> dict[str, Any]:
-        return {"type": "PathMismatch", "expected": self.expected, "actual": self.actual,
-                "mismatch": self.mismatch}
+        return {"type": "PathMismatch", "expected": _value(self.expected),
+                "actual": _value(self.actual),
+                "mismatch": clip(self.mismatch, TEXT_LIMIT)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +46,9 @@ class StatusDiff:
     mismatch: str
 
     def to_json(self) -> dict[str, Any]:
-        return {"type": "StatusMismatch", "expected": self.expected, "actual": self.actual,
-                "mismatch": self.mismatch}
+        return {"type": "StatusMismatch", "expected": _value(self.expected),
+                "actual": _value(self.actual),
+                "mismatch": clip(self.mismatch, TEXT_LIMIT)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +59,9 @@ class QueryDiff:
     mismatch: str
 
     def to_json(self) -> dict[str, Any]:
-        return {"type": "QueryMismatch", "parameter": self.parameter, "expected": self.expected,
-                "actual": self.actual, "mismatch": self.mismatch}
+        return {"type": "QueryMismatch", "parameter": clip(self.parameter),
+                "expected": _value(self.expected),
+                "actual": _value(self.actual), "mismatch": clip(self.mismatch, TEXT_LIMIT)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +72,8 @@ class HeaderDiff:
     mismatch: str
 
     def to_json(self) -> dict[str, Any]:
-        return {"type": "HeaderMismatch", "key": self.key, "expected": self.expected,
-                "actual": self.actual, "mismatch": self.mismatch}
+        return {"type": "HeaderMismatch", "key": clip(self.key), "expected": _value(self.expected),
+                "actual": _value(self.actual), "mismatch": clip(self.mismatch, TEXT_LIMIT)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,9 +87,10 @@ class BodyTypeDiff:
     actual_body: str | None
 
     def to_json(self) -> dict[str, Any]:
-        return {"type": "BodyTypeMismatch", "expected": self.expected, "actual": self.actual,
-                "mismatch": self.mismatch, "expectedBody": self.expected_body,
-                "actualBody": self.actual_body}
+        return {"type": "BodyTypeMismatch", "expected": _value(self.expected),
+                "actual": _value(self.actual), "mismatch": clip(self.mismatch, TEXT_LIMIT),
+                "expectedBody": clip_optional(self.expected_body),
+                "actualBody": clip_optional(self.actual_body)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +103,9 @@ class BodyDiff:
     mismatch: str
 
     def to_json(self) -> dict[str, Any]:
-        return {"type": "BodyMismatch", "path": self.path, "expected": self.expected,
-                "actual": self.actual, "mismatch": self.mismatch}
+        return {"type": "BodyMismatch", "path": clip(self.path, TEXT_LIMIT),
+                "expected": _value(self.expected),
+                "actual": _value(self.actual), "mismatch": clip(self.mismatch, TEXT_LIMIT)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,8 +118,9 @@ class MetadataDiff:
     mismatch: str
 
     def to_json(self) -> dict[str, Any]:
-        return {"type": "MetadataMismatch", "key": self.key, "expected": self.expected,
-                "actual": self.actual, "mismatch": self.mismatch}
+        return {"type": "MetadataMismatch", "key": clip(self.key),
+                "expected": _value(self.expected),
+                "actual": _value(self.actual), "mismatch": clip(self.mismatch, TEXT_LIMIT)}
 
 
 Diff = (MethodDiff | PathDiff | StatusDiff | QueryDiff | HeaderDiff
@@ -172,6 +181,11 @@ def rust_debug(value: str | list[str]) -> str:
             out.append(ch)
     out.append('"')
     return "".join(out)
+
+
+def _value(value: Any) -> Any:
+    """A diff's `expected`/`actual` for JSON: text clipped (statuses are numbers)."""
+    return clip(value) if isinstance(value, str) else value
 
 
 def _getter(entry: dict[str, Any]) -> Callable[..., Any]:

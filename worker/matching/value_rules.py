@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from pactpool_worker.matching.clip import clip
 from pactpool_worker.matching.detected_type import content_type_problem
 from pactpool_worker.matching.display import (
     for_mismatch,
@@ -68,42 +69,43 @@ def match_json_value(rule: Rule, expected: Any, actual: Any, cascaded: bool) -> 
         text = actual if isinstance(actual, str) else json_text(actual)
         if rule.regex.fullmatch(text):
             return None
-        return f"Expected '{json_to_string(actual)}' to match '{rule.regex.pattern}'"
+        return (f"Expected '{clip(json_to_string(actual))}' to match "
+                f"'{clip(rule.regex.pattern)}'{rule.regex.note(text)}")
     if kind in ("equality", "values"):
         if json_equal(expected, actual):
             return None
-        return f"Expected {shown(actual)} to be equal to {shown(expected)}"
+        return f"Expected {clip(shown(actual))} to be equal to {clip(shown(expected))}"
     if kind in TYPE_KINDS:
         if not same_json_type(expected, actual):
-            return f"Expected {shown(actual)} to be the same type as {shown(expected)}"
+            return f"Expected {clip(shown(actual))} to be the same type as {clip(shown(expected))}"
         if isinstance(actual, list) and not cascaded:
             violation = size_violation(rule, len(actual))
             if violation is not None:
                 word = "at least" if violation[0] == "minimum" else "at most"
-                return f"Expected '{json_text(actual)}' to have {word} {violation[1]} item(s)"
+                return f"Expected '{clip(json_text(actual))}' to have {word} {violation[1]} item(s)"
         return None
     if kind == "include":
         text = actual if isinstance(actual, str) else json_text(actual)
         if rule.value in text:
             return None
-        return f"Expected '{json_to_string(actual)}' to include '{rule.value}'"
+        return f"Expected '{clip(json_to_string(actual))}' to include '{clip(rule.value)}'"
     if kind == "null":
-        return None if actual is None else f"Expected {shown(actual)} to be a null value"
+        return None if actual is None else f"Expected {clip(shown(actual))} to be a null value"
     if kind == "integer":
         if isinstance(actual, int) and not isinstance(actual, bool):
             return None
-        return f"Expected {shown(actual)} to be an integer"
+        return f"Expected {clip(shown(actual))} to be an integer"
     if kind == "decimal":
         return None if isinstance(actual, float) else \
-            f"Expected {shown(actual)} to be a decimal number"
+            f"Expected {clip(shown(actual))} to be a decimal number"
     if kind == "number":
         if isinstance(actual, (int, float)) and not isinstance(actual, bool):
             return None
-        return f"Expected {shown(actual)} to be a number"
+        return f"Expected {clip(shown(actual))} to be a number"
     if kind == "boolean":
         if isinstance(actual, bool) or actual in ("true", "false"):
             return None
-        return f"Expected {shown(actual)} to match a boolean"
+        return f"Expected {clip(shown(actual))} to match a boolean"
     if kind in _DATE_WORDS:
         text = json_to_string(actual)
         assert rule.date_format is not None
@@ -116,16 +118,16 @@ def match_json_value(rule: Rule, expected: Any, actual: Any, cascaded: bool) -> 
         problem = content_type_problem(_data_of(actual), rule.value)
         if problem is None:
             return None
-        return f"Failed to match data to have a content type of '{rule.value}': {problem}"
+        return f"Failed to match data to have a content type of '{clip(rule.value)}': {problem}"
     if kind == "not_empty":
         return _emptiness(actual)
     if kind == "semver":
         if not isinstance(actual, str):
             return ("Expected something that matches a semantic version, but got "
-                    f"'{json_text(actual)}'")
+                    f"'{clip(json_text(actual))}'")
         problem = semver_problem(actual)
         return None if problem is None else \
-            f"'{actual}' is not a valid semantic version - {problem}"
+            f"'{clip(actual)}' is not a valid semantic version - {problem}"
     # statusCode, arrayContains, eachKey, eachValue say nothing about a single JSON value.
     return None
 
@@ -159,31 +161,36 @@ def match_string(rule: Rule, expected: str, actual: str, cascaded: bool) -> str 
         assert rule.regex is not None
         if rule.regex.fullmatch(actual):
             return None
-        return f"Expected '{actual}' to match '{rule.regex.pattern}'"
+        return (f"Expected '{clip(actual)}' to match '{clip(rule.regex.pattern)}'"
+                f"{rule.regex.note(actual)}")
     if kind in ("equality", "values"):
-        return None if expected == actual else f"Expected '{actual}' to be equal to '{expected}'"
+        return None if expected == actual else \
+            f"Expected '{clip(actual)}' to be equal to '{clip(expected)}'"
     if kind in TYPE_KINDS:
         return None
     if kind == "include":
-        return None if rule.value in actual else f"Expected '{actual}' to include '{rule.value}'"
+        return None if rule.value in actual else \
+            f"Expected '{clip(actual)}' to include '{clip(rule.value)}'"
     if kind in ("number", "decimal"):
-        return None if _NUMBER.fullmatch(actual) else f"Expected '{actual}' to match a number"
+        return None if _NUMBER.fullmatch(actual) else f"Expected '{clip(actual)}' to match a number"
     if kind == "integer":
         if _INTEGER.fullmatch(actual) and int(actual) <= _U64_MAX:
             return None
-        return f"Expected '{actual}' to match an integer number"
+        return f"Expected '{clip(actual)}' to match an integer number"
     if kind == "boolean":
-        return None if actual in ("true", "false") else f"Expected {actual} to match a boolean"
+        return None if actual in ("true", "false") else \
+            f"Expected {clip(actual)} to match a boolean"
     if kind in _DATE_WORDS:
         assert rule.date_format is not None
         if rule.date_format.check(actual) is None:
             return None
-        return (f"Expected '{actual}' to match a {_DATE_WORDS[kind]} pattern of "
+        return (f"Expected '{clip(actual)}' to match a {_DATE_WORDS[kind]} pattern of "
                 f"'{rule.date_format.pattern}'")
     if kind == "status_code":
         assert rule.status is not None
         if not _INTEGER.fullmatch(actual) or int(actual) > 65535:
-            return f"Unable to match '{actual}' using {rule.name} - invalid digit found in string"
+            return (f"Unable to match '{clip(actual)}' using {clip(rule.name)} - invalid digit "
+                    f"found in string")
         if rule.status.accepts(int(actual)):
             return None
         return f"Expected status code {int(actual)} to be a {rule.status}"
@@ -192,13 +199,13 @@ def match_string(rule: Rule, expected: str, actual: str, cascaded: bool) -> str 
     if kind == "semver":
         problem = semver_problem(actual)
         return None if problem is None else \
-            f"'{actual}' is not a valid semantic version - {problem}"
+            f"'{clip(actual)}' is not a valid semantic version - {problem}"
     if kind == "content_type":
         return content_type_problem(actual.encode(), rule.value)
     # null (strings are never null) and the collection rules (values, eachKey, ...).
     if cascaded:
         return None
-    return f"Unable to match '{actual}' using {rule.name}"
+    return f"Unable to match '{clip(actual)}' using {clip(rule.name)}"
 
 
 def _size_message(rule: Rule, cascaded: bool, shown_value: str, size: int) -> str | None:
@@ -206,7 +213,8 @@ def _size_message(rule: Rule, cascaded: bool, shown_value: str, size: int) -> st
     violation = None if cascaded else size_violation(rule, size)
     if violation is None:
         return None
-    return f"Expected {shown_value} (size {size}) to have {violation[0]} size of {violation[1]}"
+    return (f"Expected {clip(shown_value)} (size {size}) to have {violation[0]} size of "
+            f"{violation[1]}")
 
 
 def match_list_rule(rule: Rule, expected: list[Any], actual: list[Any],
@@ -218,11 +226,12 @@ def match_list_rule(rule: Rule, expected: list[Any], actual: list[Any],
     if kind == "equality":
         if json_equal(expected, actual):
             return None
-        return f"Expected {for_mismatch(actual)} to be equal to {for_mismatch(expected)}"
+        return (f"Expected {clip(for_mismatch(actual))} to be equal to "
+                f"{clip(for_mismatch(expected))}")
     if kind == "not_empty":
         return "Expected [] (Array) to not be empty" if not actual else None
     if kind in ("null", "status_code"):
-        return f"Unable to match {for_mismatch(actual)} using {rule.name}"
+        return f"Unable to match {clip(for_mismatch(actual))} using {clip(rule.name)}"
     return None
 
 
@@ -237,7 +246,7 @@ def match_map_rule(rule: Rule, expected: dict[str, Any], actual: dict[str, Any],
     if kind == "equality":
         if json_equal(expected, actual):
             return None
-        return f"Expected {json_text(actual)} to be equal to {json_text(expected)}"
+        return f"Expected {clip(json_text(actual))} to be equal to {clip(json_text(expected))}"
     if kind == "not_empty":
-        return f"Expected {json_text(actual)} (Map) to not be empty" if not actual else None
-    return f"Unable to match {json_text(actual)} using {rule.name}"
+        return f"Expected {clip(json_text(actual))} (Map) to not be empty" if not actual else None
+    return f"Unable to match {clip(json_text(actual))} using {clip(rule.name)}"

@@ -24,6 +24,7 @@ from pactpool_worker.pact.java_pattern import (
     Wording,
     lex,
 )
+from pactpool_worker.pact.linear_regex import LinearPattern, RegexCompileError
 
 __all__ = ["DEFAULT_FORMATS", "DateFormat", "DateFormatError", "compile_date_format"]
 
@@ -73,7 +74,8 @@ class DateFormat:
     """A compiled pattern: `check(text)` says why a value does not fit (None when it does)."""
 
     pattern: str
-    regex: re.Pattern[str]
+    regex: LinearPattern
+    """On RE2 when adjacent numeric fields (`nnnnAAAA`) would backtrack for ever on `re`."""
     fields: tuple[_Field, ...]
     checked: tuple[_Field, ...] = ()
     """The fields with a range check, found once at compile time."""
@@ -81,11 +83,11 @@ class DateFormat:
     """The groups holding the year, month and day, when the pattern has them."""
 
     def check(self, text: str) -> str | None:
-        m = self.regex.fullmatch(text)
+        m = self.regex.groups(text)
         if m is None:
             return f"'{text}' does not have the form '{self.pattern}'"
         for f in self.checked:
-            value = m.group(f.group)
+            value = m[f.group]
             if value is not None and f.check is not None:
                 problem = f.check(value)
                 if problem is not None:
@@ -93,8 +95,8 @@ class DateFormat:
         year_group, month_group, day_group = self.calendar
         if month_group is None or day_group is None:
             return None
-        return _calendar_check(m.group(year_group) if year_group else None,
-                               m.group(month_group), m.group(day_group))
+        return _calendar_check(m[year_group] if year_group else None,
+                               m[month_group], m[day_group])
 
 
 def _calendar_check(year_text: str | None, month_text: str | None,
@@ -239,8 +241,8 @@ def compile_date_format(pattern: str) -> DateFormat:
     if depth:
         raise DateFormatError(f"unclosed '[' in '{pattern}'")
     try:
-        compiled = re.compile("".join(parts), re.ASCII)
-    except re.error as exc:  # pragma: no cover - the translation only emits valid regexes
+        compiled = LinearPattern("".join(parts), ascii=True)
+    except RegexCompileError as exc:  # pragma: no cover - the translation only emits valid regexes
         raise DateFormatError(f"'{pattern}' cannot be translated: {exc}") from None
     def group_of(letters: str) -> str | None:
         return next((f.group for f in fields if f.letter in letters), None)

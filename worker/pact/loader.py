@@ -50,7 +50,7 @@ def _load_document(source: str | bytes | dict[str, Any]) -> Pact:
         try:
             doc = orjson.loads(source)
         except orjson.JSONDecodeError as exc:
-            raise PactLoadError(f"the pact is not valid JSON: {exc}", "$") from None
+            raise PactLoadError(_not_json(source, exc), "$") from None
     if not isinstance(doc, dict):
         raise PactLoadError("a pact must be a JSON object with consumer, provider and "
                                "interactions", "$")
@@ -75,6 +75,19 @@ def _load_document(source: str | bytes | dict[str, Any]) -> Pact:
     interactions = [_interaction(i, item, spec, f"$.{key}[{i}]", key == "messages")
                     for i, item in enumerate(items)]
     return Pact(consumer, provider, spec, interactions, metadata, doc)
+
+
+def _not_json(source: str | bytes, exc: orjson.JSONDecodeError) -> str:
+    """Why the text is not a pact: bytes that are not UTF-8 say which byte and where (orjson
+    would say "surrogates not allowed" of any bad byte)."""
+    if isinstance(source, bytes):
+        try:
+            source.decode("utf-8")
+        except UnicodeDecodeError as bad:
+            line = source.count(b"\n", 0, bad.start) + 1
+            return (f"the pact is not valid UTF-8: byte 0x{source[bad.start]:02x} at offset "
+                    f"{bad.start} (line {line}) is {bad.reason}")
+    return f"the pact is not valid JSON: {exc}"
 
 
 def spec_version_of(metadata: dict[str, Any]) -> str:
@@ -154,6 +167,7 @@ def _interaction(index: int, item: Any, spec: str, where: str, is_message: bool)
                                    f"{where}.response")
         with lenient_regexes():  # a mock server never evaluates a response's rules
             interaction.response = load_response(resp, spec, f"{where}.response")
+        _final_status(interaction.response, description, f"{where}.response")
     elif kind == ASYNC_MESSAGES:
         with lenient_regexes():  # nor a message's
             interaction.message = load_message(item, spec, where)
@@ -161,6 +175,15 @@ def _interaction(index: int, item: Any, spec: str, where: str, is_message: bool)
         with lenient_regexes():
             interaction.message, interaction.replies = _sync_messages(item, spec, where)
     return interaction
+
+
+def _final_status(response: Response, description: str, where: str) -> None:
+    """A served status must be final: after a 1xx the client waits for the real answer for
+    ever (RFC 9110 15.2). A status generator's range is checked with the generators."""
+    if response.status < 200 and not (response.generators or {}).get("status"):
+        raise PactLoadError(f"interaction '{description}': response status {response.status} "
+                            "is informational (1xx), never a final response; use 200-599",
+                            f"{where}.status")
 
 
 _NO_V4_FIELDS: dict[str, Any] = {}

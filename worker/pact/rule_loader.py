@@ -17,6 +17,7 @@ from pactpool_worker.pact.datetime_format import DEFAULT_FORMATS, compile_date_f
 from pactpool_worker.pact.http_status import StatusSpecError, parse_status
 from pactpool_worker.pact.java_pattern import DateFormatError
 from pactpool_worker.pact.jsonpath import PathSyntaxError, RulePath, field_path, parse_path
+from pactpool_worker.pact.linear_regex import RegexCompileError, RuleRegex
 from pactpool_worker.pact.load_notes import regexes_are_lenient, warn
 from pactpool_worker.pact.rules import (
     MatchingRules,
@@ -261,17 +262,17 @@ def compile_rule(definition: Any, where: str) -> Rule:
                            f"{', '.join(_KNOWN)})", f"{where}.match")
 
 
-def _regex(definition: dict[str, Any], where: str) -> re.Pattern[str]:
+def _regex(definition: dict[str, Any], where: str) -> RuleRegex:
     pattern = definition.get("regex")
     if not isinstance(pattern, str):
         raise PactLoadError("a regex rule needs a 'regex' string", f"{where}.regex")
     try:
-        return re.compile(pattern)
-    except re.error as exc:
+        return RuleRegex(pattern)
+    except RegexCompileError as exc:
         if regexes_are_lenient():
-            warn(f"{where}.regex", f"regular expression '{pattern}' does not compile in Python "
-                                   f"({exc}); a mock server never evaluates this rule, so it "
-                                   "is kept in the pact but not compiled")
+            warn(f"{where}.regex", f"regular expression '{pattern}' does not compile ({exc}); "
+                                   "a mock server never evaluates this rule, so it is kept in "
+                                   "the pact but not compiled")
             raise _NeverEvaluated from None
         raise PactLoadError(f"regular expression '{pattern}' does not compile: {exc}",
                                f"{where}.regex") from None

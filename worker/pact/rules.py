@@ -8,13 +8,13 @@ per-location lookup, and `MatchingRules` all categories of a request, response o
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pactpool_worker.pact.datetime_format import DateFormat
 from pactpool_worker.pact.http_status import StatusClass
 from pactpool_worker.pact.jsonpath import RulePath, Token
+from pactpool_worker.pact.linear_regex import RuleRegex
 
 RuleKind = Literal[
     "equality", "regex", "type", "min_type", "max_type", "minmax_type",
@@ -52,7 +52,7 @@ class Rule:
     """One matcher, e.g. `{"match": "regex", "regex": "\\d+"}`, with everything compiled."""
 
     kind: RuleKind
-    regex: re.Pattern[str] | None = None
+    regex: RuleRegex | None = None
     min: int | None = None
     max: int | None = None
     value: str = ""

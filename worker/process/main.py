@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import Any, NoReturn
 
 from pactpool_worker import protocol
-from pactpool_worker.errors import WorkerError
+from pactpool_worker.errors import PactLoadError, WorkerError
 from pactpool_worker.generators import GeneratorContext, base_url
 from pactpool_worker.http.binding import bind_listener, bound_address
 from pactpool_worker.http.server import start_server
@@ -95,6 +95,10 @@ def _serve(conn: Any, settings: dict[str, Any]) -> int:
                               log, GeneratorContext.live(url))
     except WorkerError as exc:
         conn.send_bytes(protocol.encode_error(frame["id"], exc.to_json()))
+        return 0
+    except Exception as exc:  # a hostile pact the loader did not foresee: still typed
+        problem = PactLoadError(f"the pact cannot be served: {type(exc).__name__}: {exc}", "$")
+        conn.send_bytes(protocol.encode_error(frame["id"], problem.to_json()))
         return 0
     finally:
         gc.enable()

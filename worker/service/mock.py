@@ -20,12 +20,16 @@ from pactpool_worker.generators import (
 )
 from pactpool_worker.http.wire import HttpRequest, HttpResponse, prepare
 from pactpool_worker.matching import InteractionIndex, Selection
+from pactpool_worker.matching.clip import clip
 from pactpool_worker.pact import BodyState, Interaction, Pact, Request, request_from_http
+from pactpool_worker.pact.linear_regex import time_budget
 from pactpool_worker.service.logbook import Logbook
 from pactpool_worker.service.record import Recorder
 
 CORS_ALLOW_METHODS = "GET, HEAD, POST, PUT, DELETE, CONNECT, OPTIONS, TRACE, PATCH"
 JSON_UTF8 = "application/json; charset=utf-8"
+ANSWER_MISMATCHES = 10
+"""Mismatches a 500 answer lists (the record keeps them all): the answer stays small."""
 
 Wire = tuple[int, list[tuple[str, str]], bytes]
 """A response as the listener writes it: status, headers in order, body bytes."""
@@ -77,7 +81,8 @@ class MockService:
         try:
             actual = request_from_http(http.method, http.path, http.query_string, http.headers,
                                        http.body)
-            selection = self._index.select(actual, lowered_headers=True)
+            with time_budget():  # slow (fallback) regexes: this request's share of time
+                selection = self._index.select(actual, lowered_headers=True)
         except Exception as exc:  # a matcher bug: recorded and answered, never a lost request
             error = f"{type(exc).__name__}: {exc}"
             self.recorder.record_error(http.method, http.path, error)
@@ -147,7 +152,7 @@ class MockService:
                 headers={name.lower(): values for name, values in expected.headers.items()}
                 if expected.headers else None,
                 body=expected.body, raw_query=expected.raw_query)
-            with contextlib.suppress(Exception):
+            with contextlib.suppress(Exception), time_budget():
                 self._index.select(example, lowered_headers=True)
                 if interaction.index not in self._generated:
                     self._matched(interaction, None)
@@ -161,23 +166,26 @@ class MockService:
 
     def _unmatched_response(self, selection: Selection, method: str,
                             http: HttpRequest) -> HttpResponse:
-        target = http.path + (f"?{http.query_string}" if http.query_string else "")
+        target = clip(http.path + (f"?{http.query_string}" if http.query_string else ""))
         if selection.kind == "not-found":
             pact_header = "Unexpected-Request"
-            detail = f"{pact_header} : {method} {target}: no interaction in the pact matches"
+            detail = f"{pact_header} : {clip(method)} {target}: no interaction in the pact matches"
             details: list[object] = []
         else:
             assert selection.interaction is not None
             pact_header = "Request-Mismatch"
-            detail = (f"{pact_header} : {method} {target} does not match "
-                      f"'{selection.interaction.description}'")
-            details = [m.to_json() for m in selection.mismatches]
+            detail = (f"{pact_header} : {clip(method)} {target} does not match "
+                      f"'{clip(selection.interaction.description)}'")
+            details = [m.to_json() for m in selection.mismatches[:ANSWER_MISMATCHES]]
         if self.log.enabled("warn"):
             self.log.log("warn", detail + "".join(
                 f"\n    {d.get('mismatch', d)}" for d in details if isinstance(d, dict)))
         body: dict[str, object] = {"error": detail}
         if details:
             body["mismatches"] = details
+            left_out = len(selection.mismatches) - len(details)
+            if left_out > 0:
+                body["mismatchesLeftOut"] = left_out  # all of them are in the record
         return HttpResponse(500, [
             ("Access-Control-Allow-Origin", "*"),
             ("Content-Type", JSON_UTF8),
