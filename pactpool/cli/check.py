@@ -36,6 +36,8 @@ def check_files(paths: Sequence[str], out: Callable[[str], None] | None = None,
             continue
         for line in describe(path, pact):
             write(line)
+        for warning in pact.warnings:  # read leniently, as a mock server would serve it
+            write(f"  warning: {warning.message} (at {warning.path})")
     if len(paths) > 1:
         write(f"{len(paths) - failures} of {len(paths)} pact files are valid")
     return 1 if failures else 0

@@ -103,22 +103,10 @@ def roundtrip(worker: Worker, op: protocol.Op, args: dict[str, Any],
                     f"'{op}' within {timeout:g}s; cleanup_mock_server will still stop it")
             ready = worker.readable(remaining)
             if worker.conn.fileno() in ready:
-                try:
-                    # A reply cut off half-way cannot block us: the pipe's deadline, set
-                    # before the send, bounds this read too.
-                    data = worker.conn.recv_bytes()
-                except BlockingIOError:
-                    worker.out_of_step = True
-                    raise WorkerTimeoutError(
-                        f"mock server on port {worker.port} (pid {worker.pid}) sent only "
-                        f"part of its answer to '{op}' within {timeout:g}s") from None
-                except (EOFError, OSError):
-                    note_death(worker)
-                    raise died(worker) from None
-                reply = protocol.decode_reply(data)
+                reply = protocol.decode_reply(_receive(worker, op, timeout))
                 if reply.get("attachment"):
                     # sent in the same write as its frame: already here, or on its way
-                    attached = _read_attachment(worker, op, timeout)
+                    attached = _receive(worker, op, timeout)
                     if reply["id"] == frame_id:
                         reply["result"] = attached
                 if reply["id"] == frame_id:
@@ -130,8 +118,10 @@ def roundtrip(worker: Worker, op: protocol.Op, args: dict[str, Any],
     finally:
         worker.lock.release()
 
-def _read_attachment(worker: Worker, op: str, timeout: float) -> bytes:
-    """The raw message that follows a reply frame (bounded by the pipe's deadline)."""
+
+def _receive(worker: Worker, op: str, timeout: float) -> bytes:
+    """One message from the worker. A reply cut off half-way cannot block us: the pipe's
+    deadline, set before the send, bounds this read too."""
     try:
         data: bytes = worker.conn.recv_bytes()
     except BlockingIOError:
@@ -150,6 +140,7 @@ def note_death(worker: Worker) -> None:
     worker.process.join(STOP_GRACE)
     code = worker.process.exitcode
     worker.exit_status = code if code is not None else -1
+
 
 def died(worker: Worker) -> WorkerDiedError:
     """The error a call to a dead worker raises."""

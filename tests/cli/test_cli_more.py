@@ -113,3 +113,14 @@ def test_log_level_is_accepted_before_or_after_the_command(tmp_path: Path) -> No
     assert run("check", "--log-level", "warn", str(pact)).returncode == 0
     wrong = run("check", "--log-level", "loud", str(pact))
     assert wrong.returncode == 2 and "invalid choice: 'loud'" in wrong.stderr
+
+
+def test_check_says_what_it_read_leniently(tmp_path: Path) -> None:
+    doc = simple_pact(interaction("get", "GET", "/x"), version="3.0.0")
+    doc["interactions"][0]["providerStates"] = "a user exists"  # another writer's quirk
+    pact = write(tmp_path / "quirky.json", doc)
+    result = run("check", str(pact))
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stdout.splitlines() if "warning:" in line]
+    assert len(warnings) == 1 and "$.interactions[0].providerStates" in warnings[0], \
+        result.stdout
