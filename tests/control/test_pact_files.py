@@ -107,3 +107,46 @@ def test_eight_processes_writing_one_pact_file_lose_nothing(tmp_path: Path) -> N
     descriptions = sorted(i["description"] for i in document["interactions"])
     assert descriptions == [f"interaction {n}" for n in range(8)]  # each exactly once
     assert document["metadata"]["pactSpecification"]["version"] == "3.0.0"
+
+
+def test_a_file_that_would_not_change_is_not_rewritten(serve, tmp_path: Path) -> None:
+    path = Path(serve(simple_pact(A, B)).write_pact(tmp_path))
+    first = path.stat()
+    for overwrite in (False, True):  # the next test of a suite writes the same pact again
+        assert serve(simple_pact(A, B)).write_pact(tmp_path, overwrite=overwrite) == str(path)
+        again = path.stat()
+        assert (again.st_ino, again.st_mtime_ns) == (first.st_ino, first.st_mtime_ns)
+    serve(simple_pact({**A, "response": {"status": 204}})).write_pact(tmp_path)
+    assert path.stat().st_ino != first.st_ino  # a real change replaces the file, whole
+    assert [i["description"] for i in read(str(path))["interactions"]] == ["a", "b"]
+
+
+def test_a_writer_killed_at_any_moment_leaves_a_whole_file(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import sys, pactpool\n"
+        "from support import interaction, simple_pact\n"
+        "pacts = [simple_pact(*[interaction(f'i{n}-{k}', 'GET', f'/{k}') for k in range(n)])\n"
+        "         for n in (1, 40)]\n"
+        "servers = [pactpool.MockServer(p) for p in pacts]\n"
+        "print('ready', flush=True)\n"
+        "while True:\n"
+        "    for s in servers:\n"
+        "        s.write_pact(sys.argv[1], overwrite=True)\n")
+    tests = str(Path(__file__).resolve().parents[1])
+    for delay in (0.05, 0.11, 0.17):
+        child = subprocess.Popen([sys.executable, "-c", script, str(tmp_path)],
+                                 stdout=subprocess.PIPE, text=True,
+                                 env={**__import__("os").environ, "PYTHONPATH": tests})
+        assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+        deadline = time.monotonic() + delay
+        while time.monotonic() < deadline:  # let it write for a while, then kill it mid-loop
+            pass
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=10)
+        document = read(str(tmp_path / "consumer-provider.json"))  # parses: never half a file
+        assert len(document["interactions"]) in (1, 40)

@@ -30,27 +30,38 @@ WRITER_NAME = "pactpool"
 
 
 
+_UNSAFE_IN_NAMES = re.compile(r"[/\\\0]")
+
+
 def pact_file_name(document: dict[str, Any]) -> str:
     """`<consumer>-<provider>.json`, with characters unsafe in file names replaced."""
     consumer = _party(document, "consumer")
     provider = _party(document, "provider")
-    return re.sub(r"[/\\\0]", "_", f"{consumer}-{provider}") + ".json"
+    return _UNSAFE_IN_NAMES.sub("_", f"{consumer}-{provider}") + ".json"
 
 
 def write_pact(document: dict[str, Any], directory: str, *, overwrite: bool,
                writer_version: str) -> str:
-    """Write (or merge into) the pact file in `directory`; returns the file's path."""
-    folder = Path(directory)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise PactWriteError(f"cannot create pact directory {folder}: {exc.strerror}") from exc
-    target = folder / pact_file_name(document)
+    """Write (or merge into) the pact file in `directory`; returns the file's path.
+
+    A file that would come out byte for byte as it is (a suite writes the same pact after
+    each test) is left alone: reading and comparing it costs far less than replacing it.
+    """
+    if not os.path.isdir(directory):
+        try:
+            os.makedirs(directory, exist_ok=True)
+        except OSError as exc:
+            raise PactWriteError(f"cannot create pact directory {directory}: "
+                                 f"{exc.strerror}") from exc
+    target = Path(directory, pact_file_name(document))
     outgoing = _with_metadata(document, writer_version)
     with _exclusive_lock(target):
-        if not overwrite and target.exists():
-            outgoing = merge_documents(outgoing, _read_existing(target))
-        _replace_atomically(target, orjson.dumps(outgoing, option=orjson.OPT_INDENT_2))
+        existing = _read_bytes(target)
+        if existing is not None and not overwrite:
+            outgoing = merge_documents(outgoing, _parse_existing(existing, target))
+        data = orjson.dumps(outgoing, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+        if data != existing:
+            _replace_atomically(target, data)
     return str(target)
 
 
@@ -110,14 +121,23 @@ def _with_metadata(document: dict[str, Any], writer_version: str) -> dict[str, A
     return {**document, "metadata": metadata}
 
 
-def _read_existing(target: Path) -> dict[str, Any]:
+def _read_bytes(target: Path) -> bytes | None:
+    """The file's bytes, or None when there is no file yet."""
     try:
-        existing = orjson.loads(target.read_bytes())
-    except orjson.JSONDecodeError as exc:
-        raise PactWriteError(f"existing pact file {target} is not valid JSON ({exc}); "
-                            "delete it or write with overwrite=True") from exc
+        with open(target, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None
     except OSError as exc:
         raise PactWriteError(f"cannot read existing pact file {target}: {exc.strerror}") from exc
+
+
+def _parse_existing(data: bytes, target: Path) -> dict[str, Any]:
+    try:
+        existing = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise PactWriteError(f"existing pact file {target} is not valid JSON ({exc}); "
+                             "delete it or write with overwrite=True") from exc
     if not isinstance(existing, dict):
         raise PactWriteError(f"existing pact file {target} is not a JSON object")
     return existing
@@ -145,7 +165,7 @@ def _replace_atomically(target: Path, data: bytes) -> None:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
             try:
-                view = memoryview(data + b"\n")
+                view = memoryview(data)
                 while view:
                     view = view[os.write(fd, view):]
             finally:
