@@ -22,6 +22,7 @@ from pactpool.errors import (
     UnknownMockServerError,
     WorkerDiedError,
 )
+from pactpool.pact_files import write_pact
 from pactpool.report import MismatchRecord, format_report, parse_mismatches
 
 PactSource = Union[str, bytes, dict[str, Any], "os.PathLike[str]"]
@@ -151,9 +152,11 @@ def write_pact_file(port: int, directory: str | os.PathLike[str], overwrite: boo
     """Write `<consumer>-<provider>.json` into `directory`; merges unless `overwrite`.
 
     Returns the file's path. Safe to call from parallel processes writing the same pact.
+    The pact written is the one the server was created from, exactly.
     """
-    return str(get_controller().call(port, "write_pact", {
-        "directory": os.path.abspath(os.fspath(directory)), "overwrite": overwrite}))
+    document = orjson.loads(get_controller().worker(port).pact)
+    return write_pact(document, os.path.abspath(os.fspath(directory)), overwrite=overwrite,
+                      writer_version=_version())
 
 
 def cleanup_mock_server(port: int) -> bool:
@@ -307,3 +310,9 @@ def _no_lone_surrogates(doc: object) -> None:
                 stack.append((item, f"{where}.{key}"))
         elif isinstance(value, (list, tuple)):
             stack.extend((item, f"{where}[{i}]") for i, item in reversed(list(enumerate(value))))
+
+
+def _version() -> str:
+    from pactpool import __version__
+
+    return __version__

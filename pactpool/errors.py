@@ -82,6 +82,4 @@ def error_from_worker(error: dict[str, Any], source: str | None = None) -> PactP
         return AddressInUseError(message)
     if kind in (protocol.BIND_FAILED, protocol.TLS_SETUP):
         return WorkerStartError(message)
-    if kind == protocol.PACT_FILE:
-        return PactFileError(message)
     return PactPoolError(f"worker error ({kind}): {message}")

@@ -54,8 +54,3 @@ class TlsSetupError(WorkerError):
 
     kind = protocol.TLS_SETUP
 
-
-class PactWriteError(WorkerError):
-    """The pact file cannot be written or merged (unreadable, other parties, no permission)."""
-
-    kind = protocol.PACT_FILE

@@ -14,9 +14,9 @@ from typing import Any, Final, Literal, TypedDict
 
 import orjson
 
-Op = Literal["load", "matched", "mismatches", "logs", "write_pact", "status", "shutdown"]
+Op = Literal["load", "matched", "mismatches", "logs", "status", "shutdown"]
 OPS: frozenset[str] = frozenset(
-    {"load", "matched", "mismatches", "logs", "write_pact", "status", "shutdown"}
+    {"load", "matched", "mismatches", "logs", "status", "shutdown"}
 )
 
 
@@ -24,14 +24,13 @@ HELLO_ID: Final = 0
 """The id of the one frame a pool worker sends unasked: `{"idle": true, "pid": ...}`."""
 
 ErrorKind = Literal["worker-error", "invalid-pact", "address-in-use", "bind-failed", "tls",
-                    "pact-file", "protocol", "internal"]
+                    "protocol", "internal"]
 """What went wrong in a worker; the controller maps each kind to a typed `pactpool` error."""
 WORKER_ERROR: Final = "worker-error"
 INVALID_PACT: Final = "invalid-pact"
 ADDRESS_IN_USE: Final = "address-in-use"
 BIND_FAILED: Final = "bind-failed"
 TLS_SETUP: Final = "tls"
-PACT_FILE: Final = "pact-file"
 PROTOCOL: Final = "protocol"
 """A frame out of order or unreadable."""
 INTERNAL: Final = "internal"

@@ -75,6 +75,7 @@ class Controller:
                                    f"{protocol.MAX_MESSAGE_BYTES:,} bytes", source=source)
         worker = self._take_idle() or self._spawn()
         worker.certificate = certificate
+        worker.pact = pact
         args: dict[str, Any] = {"host": host, "port": port, "cors_preflight": cors_preflight,
                                 "log_level": self.log_level, "limits": dict(self.limits)}
         if certificate is not None:

@@ -36,6 +36,8 @@ class Worker:
     port: int = 0
     scheme: str = "http"
     certificate: ServerCertificate | None = None
+    pact: bytes = b""
+    """The pact text this worker serves, as handed to it (the pact file is written from it)."""
     pid: int = 0
     exit_status: int | None = None
     out_of_step: bool = False

@@ -9,8 +9,8 @@ import pytest
 from support import interaction, simple_pact
 
 import pactpool
-from pactpool_worker.errors import PactWriteError
-from pactpool_worker.service.pact_file import merge_documents
+from pactpool.errors import PactFileError
+from pactpool.pact_files import merge_documents
 
 A = interaction("a", "GET", "/a")
 B = interaction("b", "GET", "/b")
@@ -64,7 +64,7 @@ def test_merge_refuses_a_broken_existing_file(serve, tmp_path: Path) -> None:
     (tmp_path / "consumer-provider.json").write_text("{not json")
     with pytest.raises(pactpool.PactFileError, match="not valid JSON"):
         serve(simple_pact(A)).write_pact(tmp_path)
-    assert issubclass(PactWriteError, Exception)
+    assert issubclass(PactFileError, Exception)
 
 
 WRITER = """

@@ -29,7 +29,6 @@ from pactpool_worker.process import lifeline
 from pactpool_worker.process.warm_up import rehearse
 from pactpool_worker.service.logbook import Logbook
 from pactpool_worker.service.mock import MockOptions, MockService
-from pactpool_worker.service.pact_file import write_pact
 
 WORKER_VERSION = "0.1.0"
 
@@ -269,8 +268,4 @@ class QueryHandler:
             return self.service.log.text()
         if op == "status":
             return recorder.status()
-        if op == "write_pact":
-            return write_pact(self.service.pact.raw, str(args["directory"]),
-                              overwrite=bool(args.get("overwrite", False)),
-                              writer_version=WORKER_VERSION)
         raise WorkerError(f"operation {op!r} is not valid once the server is running")

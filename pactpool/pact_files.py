@@ -1,5 +1,9 @@
 """Writing a pact file: `<consumer>-<provider>.json`, merged or overwritten, never torn.
 
+The controller writes it, from the pact text it handed the worker (a worker loads a pact
+without changing it): a write is a test's own step, so it costs no round trip to a
+process that may be cold, and it works even after the server's process died.
+
 Parallel test processes may write the same pact at once, so a write takes an exclusive
 `flock` on a lock file beside the pact, reads and merges what is there, and replaces the
 file atomically (a temporary file in the same folder, then `os.replace`). Readers never
@@ -24,7 +28,7 @@ from typing import Any
 
 import orjson
 
-from pactpool_worker.errors import PactWriteError
+from pactpool.errors import PactFileError
 
 WRITER_NAME = "pactpool"
 
@@ -51,7 +55,7 @@ def write_pact(document: dict[str, Any], directory: str, *, overwrite: bool,
         try:
             os.makedirs(directory, exist_ok=True)
         except OSError as exc:
-            raise PactWriteError(f"cannot create pact directory {directory}: "
+            raise PactFileError(f"cannot create pact directory {directory}: "
                                  f"{exc.strerror}") from exc
     target = Path(directory, pact_file_name(document))
     outgoing = _with_metadata(document, writer_version)
@@ -74,7 +78,7 @@ def merge_documents(new: dict[str, Any], existing: dict[str, Any]) -> dict[str, 
     """
     for role in ("consumer", "provider"):
         if _party(new, role) != _party(existing, role):
-            raise PactWriteError(
+            raise PactFileError(
                 f"cannot merge: the existing pact file is for {role} "
                 f"'{_party(existing, role)}', this pact is for '{_party(new, role)}'")
     field = "interactions" if "interactions" in new else "messages"
@@ -129,17 +133,17 @@ def _read_bytes(target: Path) -> bytes | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise PactWriteError(f"cannot read existing pact file {target}: {exc.strerror}") from exc
+        raise PactFileError(f"cannot read existing pact file {target}: {exc.strerror}") from exc
 
 
 def _parse_existing(data: bytes, target: Path) -> dict[str, Any]:
     try:
         existing = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
-        raise PactWriteError(f"existing pact file {target} is not valid JSON ({exc}); "
+        raise PactFileError(f"existing pact file {target} is not valid JSON ({exc}); "
                              "delete it or write with overwrite=True") from exc
     if not isinstance(existing, dict):
-        raise PactWriteError(f"existing pact file {target} is not a JSON object")
+        raise PactFileError(f"existing pact file {target} is not a JSON object")
     return existing
 
 
@@ -149,7 +153,7 @@ def _exclusive_lock(target: Path) -> Iterator[None]:
     try:
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
-        raise PactWriteError(f"cannot open lock file {lock_path}: {exc.strerror}") from exc
+        raise PactFileError(f"cannot open lock file {lock_path}: {exc.strerror}") from exc
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
@@ -176,4 +180,4 @@ def _replace_atomically(target: Path, data: bytes) -> None:
                 os.unlink(temp)
             raise
     except OSError as exc:
-        raise PactWriteError(f"cannot write pact file {target}: {exc.strerror}") from exc
+        raise PactFileError(f"cannot write pact file {target}: {exc.strerror}") from exc
