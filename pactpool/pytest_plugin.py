@@ -24,10 +24,13 @@ import pytest
 
 if TYPE_CHECKING:  # imported on first use: pytest loads this plugin in every run
     from pactpool.api import MockServer, PactSource
+    from pactpool.consumer.pact import Pact
 
 MARKER = "pact"
+CONSUMER_MARKER = "pact_consumer"
 
 _SERVED = pytest.StashKey[list["Served"]]()
+_CONSUMER_PACTS = pytest.StashKey[list["Pact"]]()
 
 
 @dataclass
@@ -85,6 +88,10 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         f"{MARKER}(pact, *, cors_preflight=False, addr='127.0.0.1', port=0, verify=True): the "
         "pact (file path, dict or JSON text) the `pact_server` fixture serves for this test")
+    config.addinivalue_line(
+        "markers",
+        f"{CONSUMER_MARKER}(consumer, provider, *, specification='V4'): the names of the "
+        "pactpool.consumer.Pact the `consumer_pact` fixture hands this test")
     timeout = config.getoption("--pactpool-timeout")
     if timeout is not None:
         if timeout <= 0:
@@ -139,6 +146,30 @@ def pact_server(request: pytest.FixtureRequest, pact_servers: PactServerFactory)
     return pact_servers(args[0], **kwargs)
 
 
+@pytest.fixture
+def consumer_pact(request: pytest.FixtureRequest) -> Pact:
+    """A fresh `pactpool.consumer.Pact` named by `@pytest.mark.pact_consumer("web", "users")`.
+
+    Serve it in the test (`with consumer_pact.serve() as server:`). When the test passes,
+    the pact is written to `--pact-dir` (merged, safe under pytest-xdist); a server of it
+    that was not honoured (even one served with `raises=False`) fails the test with the
+    mismatch report.
+    """
+    from pactpool.consumer.pact import Pact
+
+    marker = request.node.get_closest_marker(CONSUMER_MARKER)
+    if marker is None or len(marker.args) != 2:
+        raise pytest.UsageError(
+            f"{request.node.nodeid}: the consumer_pact fixture needs the pact's names: add "
+            f"@pytest.mark.{CONSUMER_MARKER}('consumer-name', 'provider-name')")
+    pact = Pact(*marker.args)
+    specification = marker.kwargs.get("specification")
+    if specification is not None:
+        pact.with_specification(specification)
+    request.node.stash.setdefault(_CONSUMER_PACTS, []).append(pact)
+    return pact
+
+
 def resolve(pact: PactSource, test_dir: Path | None) -> PactSource:
     """A relative pact path is looked up next to the test file first, then from the cwd."""
     if test_dir is not None and isinstance(pact, (str, os.PathLike)) \
@@ -160,7 +191,22 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
     if served:
         _verify(served)
         _write_pacts(item.config, served)
+    consumer_pacts = item.stash.get(_CONSUMER_PACTS, [])
+    if consumer_pacts:
+        _finish_consumer_pacts(item.config, consumer_pacts)
     return result
+
+
+def _finish_consumer_pacts(config: pytest.Config, pacts: list[Pact]) -> None:
+    """Fail on any unhonoured server of the test's consumer pacts; else write the pacts."""
+    reports = [report for pact in pacts for report in pact._unhonoured_reports()]
+    if reports:
+        pytest.fail("\n\n".join(reports), pytrace=False)
+    directory = pact_dir(config)
+    if directory is not None:
+        for pact in pacts:
+            if pact._honoured() and any(True for _ in pact.interactions("All")):
+                pact.write_file(directory)
 
 
 def _verify(served: list[Served]) -> None:
@@ -204,4 +250,4 @@ def _closed(server: MockServer) -> bool:
     return bool(getattr(server, "_closed", False))
 
 
-__all__ = ["MARKER", "PactServerFactory", "Served", "pact_dir", "resolve"]
+__all__ = ["CONSUMER_MARKER", "MARKER", "PactServerFactory", "Served", "pact_dir", "resolve"]

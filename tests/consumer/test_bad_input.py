@@ -1,0 +1,111 @@
+"""Bad input gets a clear error at the call that made it, never a pact the verifier rejects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pactpool.consumer import Pact, match
+from pactpool.errors import PactDefinitionError
+
+
+def http() -> Any:
+    return Pact("a", "b").upon_receiving("x")
+
+
+@pytest.mark.parametrize(("call", "error"), [
+    (lambda: Pact(1, "b"), TypeError),  # type: ignore[arg-type]
+    (lambda: Pact("", "b"), PactDefinitionError),
+    (lambda: Pact("a", "b").upon_receiving(3), TypeError),  # type: ignore[call-overload]
+    (lambda: Pact("a", "b").upon_receiving(""), PactDefinitionError),
+    (lambda: Pact("a", "b").with_specification(4), TypeError),
+    (lambda: Pact("a", "b").with_metadata("ns", {"k": 1}), TypeError),
+    (lambda: http().with_request(1, "/"), TypeError),
+    (lambda: http().with_request("G ET", "/"), PactDefinitionError),
+    (lambda: http().with_request("GET", 5), TypeError),
+    (lambda: http().with_request("GET", "/a?b=1"), PactDefinitionError),
+    (lambda: http().with_request("GET", "users"), PactDefinitionError),
+    (lambda: http().will_respond_with("200"), TypeError),
+    (lambda: http().will_respond_with(True), TypeError),
+    (lambda: http().will_respond_with(99), PactDefinitionError),
+    (lambda: http().will_respond_with(600), PactDefinitionError),
+    (lambda: http().with_header(1, "x"), TypeError),
+    (lambda: http().with_header("bad name", "x"), PactDefinitionError),
+    (lambda: http().with_header("X", "a\r\nb"), PactDefinitionError),
+    (lambda: http().set_header("X", 1), TypeError),
+    (lambda: http().with_headers("X: y"), TypeError),
+    (lambda: http().with_query_parameter("", "x"), PactDefinitionError),
+    (lambda: http().with_body(b"bytes"), TypeError),
+    (lambda: http().with_body("{not json", "application/json"), PactDefinitionError),
+    (lambda: http().with_body({"a": 1}, "text/plain"), PactDefinitionError),
+    (lambda: http().with_binary_body("text"), TypeError),
+    (lambda: http().with_body("x", part="Body"), PactDefinitionError),
+    (lambda: http().with_body("x", part=1), TypeError),
+    (lambda: http().with_metadata({"a": "b"}), PactDefinitionError),
+    (lambda: http().given(1), TypeError),
+    (lambda: http().given("s", [1]), TypeError),
+    (lambda: http().given("s", x=object()), TypeError),
+    (lambda: http().set_pending(pending="yes"), TypeError),
+    (lambda: http().with_matching_rules({"bogus": {}}), PactDefinitionError),
+    (lambda: http().with_matching_rules("{bad"), PactDefinitionError),
+    (lambda: http().with_multipart_file("f", Path("/nonexistent/file.png")),
+     PactDefinitionError),
+    (lambda: Pact("a", "b").upon_receiving("m", "Async").with_body("x", part="Response"),
+     PactDefinitionError),
+])
+def test_bad_call_raises_at_the_call(call: Any, error: type[Exception]) -> None:
+    with pytest.raises(error):
+        call()
+
+
+@pytest.mark.parametrize("status", [204, 304, 101])
+def test_no_body_for_a_response_that_cannot_have_one(status: int) -> None:
+    with pytest.raises(PactDefinitionError, match="cannot have a body"):
+        http().with_request("GET", "/").will_respond_with(status).with_body({"a": 1})
+    with pytest.raises(PactDefinitionError, match="cannot have a body"):
+        http().with_request("GET", "/").with_body("x", part="Response").will_respond_with(status)
+
+
+def test_no_body_for_a_head_response() -> None:
+    with pytest.raises(PactDefinitionError, match="HEAD"):
+        http().with_request("HEAD", "/").will_respond_with(200).with_body("x")
+
+
+def test_duplicate_interactions_are_refused_before_serving() -> None:
+    pact = Pact("a", "b")
+    pact.upon_receiving("same").with_request("GET", "/1")
+    pact.upon_receiving("same").with_request("GET", "/2")
+    with pytest.raises(PactDefinitionError, match="same"):
+        pact.to_json()
+    with pytest.raises(PactDefinitionError), pact.serve():
+        pass
+
+
+def test_non_utf8_binary_body_needs_v4() -> None:
+    pact = Pact("a", "b").with_specification("V3")
+    pact.upon_receiving("x").with_request("POST", "/").with_binary_body(b"\xff\x00")
+    with pytest.raises(PactDefinitionError, match="V4"):
+        pact.to_json()
+
+
+def test_verify_needs_messages() -> None:
+    pact = Pact("a", "b")
+    pact.upon_receiving("h").with_request("GET", "/")
+    with pytest.raises(PactDefinitionError, match="no Async message"):
+        pact.verify(lambda body, meta: None, "Async")
+    with pytest.raises(PactDefinitionError):
+        pact.verify(lambda body, meta: None, "HTTP")  # type: ignore[call-overload]
+    with pytest.raises(TypeError):
+        pact.verify("not callable", "Async")  # type: ignore[call-overload]
+
+
+def test_a_matcher_whose_example_fails_it_is_refused() -> None:
+    with pytest.raises(PactDefinitionError):
+        http().with_request("GET", match.regex("/users/x", regex=r"/users/\d+"))
+
+
+def test_unknown_transport() -> None:
+    with pytest.raises(PactDefinitionError, match="transport"):
+        Pact("a", "b").serve(transport="grpc")
