@@ -159,6 +159,27 @@ def write_pact_file(port: int, directory: str | os.PathLike[str], overwrite: boo
                       writer_version=_version())
 
 
+def write_pact_document(pact: PactSource, directory: str | os.PathLike[str],
+                        overwrite: bool = False) -> str:
+    """Write a pact (JSON text, bytes, a dict or a file path) as `write_pact_file` writes a
+    served one: `<consumer>-<provider>.json` in `directory`, merged unless `overwrite`.
+
+    No server is needed: this is how the consumer front writes the pact it declared. The
+    pact is checked by the loader a server would use first: a pact no server could serve
+    raises `InvalidPactError` and is never written.
+    """
+    from pactpool_worker.errors import PactLoadError
+    from pactpool_worker.pact import load_pact
+
+    data, source = _pact_bytes(pact)
+    try:
+        document = load_pact(data).raw
+    except PactLoadError as exc:
+        raise InvalidPactError(exc.reason, exc.json_path, source) from None
+    return write_pact(document, os.path.abspath(os.fspath(directory)), overwrite=overwrite,
+                      writer_version=_version())
+
+
 def cleanup_mock_server(port: int) -> bool:
     """Stop the mock server; returns once its port refuses connections.
 

@@ -89,7 +89,7 @@ ALLOWED: dict[str, set[str]] = {
                          "pactpool_worker.process.launch", "pactpool_worker.process.main"},
     "pactpool.pact_files": {"pactpool.errors"},
     "pactpool.api": {"pactpool", "pactpool.control", "pactpool.errors", "pactpool.report",
-                     "pactpool.pact_files"},
+                     "pactpool.pact_files", "pactpool_worker.pact", "pactpool_worker.errors"},
     "pactpool.cli": {"pactpool", "pactpool.api", "pactpool.errors", "pactpool.report",
                      "pactpool_worker.pact", "pactpool_worker.errors"},
     "pactpool.pytest_plugin": {"pactpool.api", "pactpool.errors", "pactpool.consumer"},

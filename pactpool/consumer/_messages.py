@@ -37,7 +37,7 @@ def generate_json(document: Any, generators: dict[str, Any]) -> bytes:
     """`document` with each `path -> generator` applied, serialised as the server would."""
     from pactpool_worker.generators import GeneratorContext, compile_generator
     from pactpool_worker.generators.body import plan_json_body
-    from pactpool_worker.generators.values import GeneratorDefinitionError
+    from pactpool_worker.generators.definitions import GeneratorDefinitionError
     from pactpool_worker.pact.jsonpath import PathSyntaxError, parse_path
 
     context = GeneratorContext.live()

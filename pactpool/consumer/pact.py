@@ -255,13 +255,8 @@ def _directory(directory: Path | str | None) -> Path:
 
 def _write_document(document: dict[str, Any], directory: Path | str | None,
                     overwrite: bool) -> None:
-    """Write a pact through a short-lived server: one writer, with its lock and merge."""
-    folder = _directory(directory)
-    port = api.create_mock_server(document)
-    try:
-        api.write_pact_file(port, folder, overwrite)
-    finally:
-        api.cleanup_mock_server(port)
+    """Write a pact as a served one is written: with its lock, merge and atomic replace."""
+    api.write_pact_document(document, _directory(directory), overwrite)
 
 
 class PactServer:

@@ -150,3 +150,16 @@ def test_a_writer_killed_at_any_moment_leaves_a_whole_file(tmp_path: Path) -> No
         child.wait(timeout=10)
         document = read(str(tmp_path / "consumer-provider.json"))  # parses: never half a file
         assert len(document["interactions"]) in (1, 40)
+
+
+def test_a_pact_document_is_written_without_a_server_and_only_when_servable(
+        tmp_path: Path) -> None:
+    from pactpool.api import write_pact_document
+
+    path = write_pact_document(simple_pact(A, consumer="web", provider="api"), tmp_path)
+    assert path == str(tmp_path / "web-api.json")
+    assert [i["description"] for i in read(path)["interactions"]] == ["a"]
+    broken = simple_pact({**A, "response": {"status": 99}}, consumer="bad", provider="api")
+    with pytest.raises(pactpool.InvalidPactError, match=r"interactions\[0\]\.response\.status"):
+        write_pact_document(broken, tmp_path)
+    assert not (tmp_path / "bad-api.json").exists()

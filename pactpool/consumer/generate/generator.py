@@ -105,8 +105,8 @@ def example_from(generator: AbstractGenerator, hint: Any = None) -> Any:
 
 @lru_cache(maxsize=512)
 def _load_problem(key: bytes) -> str | None:
-    from pactpool_worker.generators.context import GeneratorContext
-    from pactpool_worker.generators.values import compile_generator
+    from pactpool_worker.generators.definitions import compile_generator
+    from pactpool_worker.generators.generator_context import GeneratorContext
 
     try:
         compile_generator(orjson.loads(key), GeneratorContext.fixed(_EXAMPLE_SEED))
@@ -117,8 +117,8 @@ def _load_problem(key: bytes) -> str | None:
 
 @lru_cache(maxsize=512)
 def _drawn(key: bytes, hint_key: bytes) -> Any:
-    from pactpool_worker.generators.context import GeneratorContext
-    from pactpool_worker.generators.values import Constant, compile_generator
+    from pactpool_worker.generators.definitions import Constant, compile_generator
+    from pactpool_worker.generators.generator_context import GeneratorContext
 
     definition = orjson.loads(key)
     context = GeneratorContext.fixed(_EXAMPLE_SEED, _EXAMPLE_NOW, None)

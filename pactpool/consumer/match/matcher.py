@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
 from json import JSONEncoder
 from typing import Any, Generic, TypeVar
 
@@ -315,38 +314,18 @@ def _each_problem(rule: dict[str, Any], example: Any) -> str | None:
 
 
 def _problem(rule: dict[str, Any], example: Any) -> str | None:
-    compiled = _compiled(orjson.dumps(rule, option=orjson.OPT_SORT_KEYS))
-    if isinstance(compiled, str):
-        return compiled
-    values = _values_module()
-    if isinstance(example, list):
-        mismatch = values.match_list_rule(compiled, example, example, False)
-    elif isinstance(example, dict):
-        mismatch = values.match_map_rule(compiled, example, example, False)
-    else:
-        mismatch = values.match_json_value(compiled, example, example, False)
+    """The server's own verdict on the example (imported on first use: the worker's matching
+    code is not needed until a matcher is made)."""
+    from pactpool_worker.matching.example_check import check_example
+
+    try:
+        mismatch = check_example(rule, example)
+    except ValueError as exc:
+        return f"the rule {orjson.dumps(rule).decode()} cannot be used: " \
+               f"{getattr(exc, 'reason', exc)}"
     if mismatch is None:
         return None
     return f"the example {_shown(example)} does not match its own rule: {mismatch}"
-
-
-@lru_cache(maxsize=1)
-def _values_module() -> Any:
-    """pactpool's value matchers, imported on first use (the worker package is heavy)."""
-    from pactpool_worker.matching import values
-
-    return values
-
-
-@lru_cache(maxsize=1024)
-def _compiled(key: bytes) -> Any:
-    """A compiled rule, or the text saying why it cannot compile (a bad regex, bad bounds)."""
-    from pactpool_worker.pact.rule_loader import compile_rule
-
-    try:
-        return compile_rule(orjson.loads(key), "$")
-    except ValueError as exc:
-        return f"the rule {key.decode()} cannot be used: {getattr(exc, 'reason', exc)}"
 
 
 def _shown(example: Any) -> str:
