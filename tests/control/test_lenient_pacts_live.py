@@ -158,3 +158,17 @@ def test_a_request_rule_that_does_not_compile_is_still_refused() -> None:
     with pytest.raises(pactpool.InvalidPactError) as failure:
         pactpool.MockServer(pact)
     assert "matchingRules.path" in str(failure.value)
+
+
+def test_v2_header_and_query_names_in_brackets_are_rule_paths(serve: Any) -> None:
+    # pact_ffi writes `$.headers['X-Ver']` for V2; the rules must apply, with no warning.
+    pact = _pact("2.0.0", _ok({**GET_Q, "query": "a%20b=1", "headers": {"X-Ver": "1"},
+                               "matchingRules": {
+                                   "$.headers['X-Ver']": {"match": "regex", "regex": "\\d+"},
+                                   "$.query['a b']": {"match": "regex", "regex": "\\d+"}}}))
+    server = serve(pact)
+    assert "WARN" not in server.logs()  # nothing was left out at load
+    ok = httpx.get(server.url + "/q?a%20b=7", headers={"X-Ver": "42"})
+    assert ok.status_code == 200, ok.text
+    bad = httpx.get(server.url + "/q?a%20b=7", headers={"X-Ver": "v42"})
+    assert bad.status_code == 500 and "X-Ver" in bad.text

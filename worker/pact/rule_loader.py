@@ -99,6 +99,12 @@ def _v2_location(key: str, where: str) -> tuple[str, RulePath]:
         return "path", RulePath("$", ())
     if key == "$.status":
         return "status", RulePath("$", ())
+    for prefix, category in (("$.headers[", "header"), ("$.header[", "header"),
+                             ("$.query[", "query")):
+        if key.startswith(prefix):  # `$.headers['X-Ver']`, as pact_ffi writes names like it
+            tokens = _parse("$" + key[len(prefix) - 1:], where).tokens[1:]
+            if tokens and tokens[0][0] == "field":
+                return category, _name_path(category, tokens[0][1], where)
     for prefix, category in (("$.body", "body"), ("$.headers.", "header"), ("$.header.", "header"),
                              ("$.query.", "query")):
         if key.startswith(prefix):
