@@ -19,7 +19,7 @@ from pactpool_worker.http.wire import HttpRequest, HttpResponse, prepare, render
 from pactpool_worker.matching import InteractionIndex, match_request
 from pactpool_worker.pact import Interaction, Request, load_pact, request_from_http
 from pactpool_worker.pact.parts import parse_query_string
-from pactpool_worker.pact.wire import request_to_json
+from pactpool_worker.pact.request_json import request_to_json
 from pactpool_worker.service.logbook import Logbook
 from pactpool_worker.service.mock import MockOptions, MockService
 from pactpool_worker.service.record import Recorder

@@ -26,7 +26,7 @@ from pactpool_worker.generators.definitions import (
     compile_generator,
 )
 from pactpool_worker.generators.generator_context import GeneratorContext
-from pactpool_worker.generators.xml_body import XmlGeneratorError, plan_xml_body
+from pactpool_worker.generators.xml_fill import XmlGeneratorError, plan_xml_body
 from pactpool_worker.pact.content_type import parse_content_type
 from pactpool_worker.pact.jsonpath import PathSyntaxError, RulePath, parse_path
 from pactpool_worker.pact.model import BodyState, Response

@@ -17,9 +17,9 @@ from pactpool_worker.pact.model import (
     Request,
     Response,
 )
+from pactpool_worker.pact.request_json import request_from_http, request_to_json
 from pactpool_worker.pact.rule_loader import compile_rules
 from pactpool_worker.pact.rules import MatchingRules, Rule, RuleCategory, RuleList, Variant
-from pactpool_worker.pact.wire import request_from_http, request_to_json
 
 __all__ = [
     "DEFAULT_SPEC_VERSION",
