@@ -170,17 +170,20 @@ def consumer_dsl_test(pact_module: Any, folder: str, steps: Steps) -> None:
 
 def row_10(quick: bool) -> list[str]:
     rounds = 60 if quick else 200
-    folder = tempfile.mkdtemp(prefix="pactpool-bench-lifecycle-")
+    def folder() -> str:  # one per side: a side's write must not find another side's file
+        return tempfile.mkdtemp(prefix="pactpool-bench-lifecycle-")
+
+    ours, front_folder, theirs = folder(), folder(), folder()
     sides: dict[str, Callable[[Steps], None]] = {
-        "pactpool (MockServer)": lambda s: pactpool_consumer_test(folder, s)}
+        "pactpool (MockServer)": lambda s: pactpool_consumer_test(ours, s)}
     with contextlib.suppress(ImportError):
         import pactpool.consumer as front
 
-        sides["pactpool.consumer"] = lambda s: consumer_dsl_test(front, folder, s)
+        sides["pactpool.consumer"] = lambda s: consumer_dsl_test(front, front_folder, s)
     with contextlib.suppress(ImportError):
         import pact as pact_python
 
-        sides["pact-python 4.2"] = lambda s: consumer_dsl_test(pact_python, folder, s)
+        sides["pact-python 4.2"] = lambda s: consumer_dsl_test(pact_python, theirs, s)
     lines = []
     for label, work in (("back to back", 0.0), ("5 ms of test work between", WORK_SECONDS)):
         results = {name: Steps() for name in sides}
