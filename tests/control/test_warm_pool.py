@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -127,3 +129,35 @@ def test_creates_that_outpace_the_pool_grow_it_and_quiet_shrinks_it(
     grown = set(ctl.idle_pids())
     assert poll(lambda: len(ctl.idle_pids()) == size and ctl._pool.target == size, timeout=30)
     assert poll(lambda: all(gone(pid) for pid in grown - set(ctl.idle_pids())), timeout=10)
+
+
+def _listening_ports(pid: int) -> set[int]:
+    """The TCP ports a process listens on (from /proc/net and its descriptors)."""
+    sockets = set()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        with contextlib.suppress(OSError):
+            sockets.add(os.readlink(f"/proc/{pid}/fd/{fd}"))
+    ports = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A" and f"socket:[{fields[9]}]" in sockets:
+                ports.add(int(fields[1].rsplit(":", 1)[1], 16))
+    return ports
+
+
+def test_a_pact_that_arrives_mid_rehearsal_stops_it_and_finds_a_clean_server(ctl: Any) -> None:
+    # Right after hello a pool worker rehearses a step at a time; a create interrupts it.
+    for _ in range(5):
+        assert ctl.wait_for_pool(timeout=30)  # the newest idle worker said hello just now
+        servers = [pactpool.MockServer(PACT) for _ in range(ctl.pool_size)]
+        try:
+            for server in servers:
+                status = ctl.call(server.port, "status")
+                assert status["requests"] == 0  # the rehearsal recorded nothing here
+                assert _listening_ports(server.pid) == {server.port}  # its listener is gone
+                assert httpx.get(server.url + "/ping").status_code == 200
+                assert server.matched
+        finally:
+            for server in servers:
+                server.close()

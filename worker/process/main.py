@@ -14,7 +14,7 @@ import os
 import signal
 import socket
 import ssl
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Any, NoReturn
 
 from pactpool_worker import protocol
@@ -26,7 +26,7 @@ from pactpool_worker.http.tls import server_tls_context
 from pactpool_worker.http.wire import HttpRequest, HttpResponse, Limits
 from pactpool_worker.pact import load_pact
 from pactpool_worker.process import lifeline
-from pactpool_worker.process.warm_up import rehearse
+from pactpool_worker.process.warm_up import rehearsal_steps
 from pactpool_worker.service.logbook import Logbook
 from pactpool_worker.service.mock import MockOptions, MockService
 
@@ -54,14 +54,14 @@ def _serve(conn: Any, settings: dict[str, Any]) -> int:
     spare = _prebind(settings.get("prebind_host"))
     loop = _new_loop()
     asyncio.set_event_loop(loop)
-    slot = ServiceSlot()
+    slot = ServiceSlot(loop)
     early: asyncio.AbstractServer | None = None
     if spare is not None:  # a pool worker: idle time is free, a create's time is not
-        if settings.get("rehearse", True):
-            rehearse(loop)
         early = loop.run_until_complete(start_server(spare, slot.handle, on_reject=slot.reject))
     # Hello (id 0): set up and waiting. A pool keeps workers in this state until a create.
     conn.send_bytes(protocol.encode_result(protocol.HELLO_ID, {"idle": True, "pid": os.getpid()}))
+    if spare is not None and settings.get("rehearse", True):
+        _rehearse_until_needed(conn, loop)
     try:
         data = conn.recv_bytes()
     except (EOFError, OSError):
@@ -115,6 +115,25 @@ def _serve(conn: Any, settings: dict[str, Any]) -> int:
                               "scheme": "https" if tls else "http"})
 
 
+def _rehearse_until_needed(conn: Any, loop: asyncio.AbstractEventLoop) -> None:
+    """Rehearse a step per loop pass until the pipe has something to say (the pact, or its
+    end), then drop the rest of the rehearsal."""
+    needed: asyncio.Future[None] = loop.create_future()
+    fd = conn.fileno()
+
+    def readable() -> None:
+        if not needed.done():
+            needed.set_result(None)
+
+    loop.add_reader(fd, readable)
+    _in_idle_time(loop, rehearsal_steps(loop), until=needed)
+    try:
+        loop.run_until_complete(needed)
+    finally:
+        loop.remove_reader(fd)
+        os.set_blocking(fd, True)  # the loop made it non-blocking; frames are read whole
+
+
 def _prebind(host: Any) -> socket.socket | None:
     """A pool worker binds port 0 ahead of time, so a create with port 0 binds nothing."""
     if not isinstance(host, str):
@@ -133,16 +152,33 @@ def _early_fits(spare: socket.socket, wanted: tuple[str, int], tls: ssl.SSLConte
 
 
 class ServiceSlot:
-    """The listener's handler, served before the pact arrives (by pool workers) and after."""
+    """The listener's handler, served before the pact arrives (by pool workers) and after.
 
-    def __init__(self) -> None:
+    A request that went wrong leaves an entry in the record; its JSON text is made on the
+    next pass of the loop, once the answer is on its way, so that reading the record later
+    (`mock_server_mismatches`) finds it made and the request did not wait for it.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.service: MockService | None = None
+        self._loop = loop
+        self._serialising = False
 
     def handle(self, request: HttpRequest) -> HttpResponse:
-        if self.service is None:  # nobody knows this port yet; answer sanely all the same
+        service = self.service
+        if service is None:  # nobody knows this port yet; answer sanely all the same
             return HttpResponse(503, [("Content-Type", "application/json; charset=utf-8")],
                                 b'{"error": "this mock server has no pact loaded yet"}')
-        return self.service.handle(request)
+        response = service.handle(request)
+        if service.recorder.unserialised and not self._serialising:
+            self._serialising = True
+            self._loop.call_soon(self._serialise)
+        return response
+
+    def _serialise(self) -> None:
+        self._serialising = False
+        if self.service is not None:
+            self.service.recorder.serialise()
 
     def reject(self, status: int, message: str, client: tuple[str, int] | None) -> None:
         if self.service is not None:
@@ -186,10 +222,15 @@ def _event_loop(conn: Any, loop: asyncio.AbstractEventLoop, load_id: int,
     return queries.exit_code
 
 
-def _in_idle_time(loop: asyncio.AbstractEventLoop, steps: Iterator[None]) -> None:
-    """Run `steps` one per loop pass: requests and queries are served between two steps."""
+def _in_idle_time(loop: asyncio.AbstractEventLoop, steps: Iterator[None],
+                  until: asyncio.Future[None] | None = None) -> None:
+    """Run `steps` one per loop pass: requests and queries are served between two steps.
+    Once `until` is done, the steps still to come are dropped (the generator is closed)."""
     def step() -> None:
-        if next(steps, _DONE) is not _DONE:
+        if until is not None and until.done():
+            if isinstance(steps, Generator):
+                steps.close()
+        elif next(steps, _DONE) is not _DONE:
             loop.call_soon(step)
     loop.call_soon(step)
 

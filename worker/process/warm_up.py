@@ -2,14 +2,17 @@
 
 A forked worker shares the forkserver's memory copy-on-write: the first time it touches an
 object (even to count a reference) the kernel copies that page. Done during a create, those
-copies cost milliseconds. An idle pool worker rehearses instead: it loads a small pact,
-builds a server, starts a listener and answers a matched and an unmatched request, all
-in-process, so the pages a real create touches are already its own.
+copies cost milliseconds. An idle pool worker rehearses instead: it loads small pacts,
+builds servers, answers matched and unmatched requests in-process and one over a loopback
+connection, so the pages a real create touches are already its own. It does so a step at
+a time while it waits, and stops the moment its pact arrives.
 """
 
 from __future__ import annotations
 
 import asyncio
+import socket
+from collections.abc import Generator, Iterator
 
 from pactpool_worker.generators import GeneratorContext, base_url
 from pactpool_worker.http.binding import bind_listener
@@ -73,52 +76,85 @@ OTHER_SAMPLES = (b"""{
 """More shapes of pact (V2 query strings, V4 typed bodies), so that loading is rehearsed too."""
 
 
-def rehearse(loop: asyncio.AbstractEventLoop) -> None:
-    """Run the request path once, over a real loopback connection; leaves nothing behind
-    (no socket, no record, no file)."""
-    service = rehearse_matching()
+def rehearsal_steps(loop: asyncio.AbstractEventLoop) -> Generator[None, None, None]:
+    """The whole rehearsal, one small unit per step, on the running `loop`.
+
+    A pool worker runs one step per pass of its loop while it waits for its pact and drops
+    the rest the moment the pact arrives (closing the generator closes what it opened), so
+    a rehearsal never delays a create, and a suite that keeps the pool busy pays for none.
+    It leaves nothing behind: no socket, no record, no file.
+    """
+    made: list[MockService] = []
+    yield from _matching_steps(made)
     sock = bind_listener("127.0.0.1", 0)
     port = sock.getsockname()[1]
-    server = loop.run_until_complete(start_server(sock, service.handle))
-    loop.run_until_complete(_one_request(port))
-    server.close()
-    loop.run_until_complete(server.wait_closed())
+    starting = loop.create_task(start_server(sock, made[-1].handle))
+    request: asyncio.Task[None] | None = None
+    try:
+        while not starting.done():
+            yield
+        request = loop.create_task(_one_request(port))
+        while not request.done():
+            yield
+    finally:
+        if request is not None:
+            request.cancel()
+        if starting.done() and not starting.cancelled() and starting.exception() is None:
+            starting.result().close()
+        else:
+            starting.cancel()
+            sock.close()
 
 
 async def _one_request(port: int) -> None:
-    """A keep-alive GET and its answer, as a test's client sends it: the connection's code
-    (accept, parse, answer, close) runs once here, not on a create's first request."""
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    try:
-        writer.write(b"GET /items/1?full=1&lang=en HTTP/1.1\r\nHost: rehearsal\r\n"
-                     b"Accept: application/json\r\n\r\n")
-        await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 2.0)
-    except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError):
-        pass  # a rehearsal: whatever happens here, the worker serves as it would have
-    finally:
-        writer.close()
+    """A keep-alive GET and its answer, as a test's client sends it, over a raw socket: the
+    listener's code (accept, parse, answer, close) runs once here, not on a create's first
+    request."""
+    loop = asyncio.get_running_loop()
+    with socket.socket() as client:
+        client.setblocking(False)
+        try:
+            await loop.sock_connect(client, ("127.0.0.1", port))
+            await loop.sock_sendall(client, b"GET /items/1?full=1&lang=en HTTP/1.1\r\n"
+                                            b"Host: rehearsal\r\nAccept: application/json"
+                                            b"\r\n\r\n")
+            await asyncio.wait_for(loop.sock_recv(client, 65536), 2.0)
+        except (OSError, asyncio.TimeoutError):
+            pass  # a rehearsal: whatever happens here, the worker serves as it would have
 
 
 def rehearse_matching() -> MockService:
-    """The sans-IO part: load the samples, build servers, answer requests in-process.
+    """The sans-IO part, all at once: load the samples, build servers, answer requests
+    in-process.
 
-    The forkserver runs this once before it freezes its heap, so that what a first run
-    leaves behind (compiled regexes in `re`'s cache, the interpreter's specialised
-    bytecode, lazily built tables) is made once and shared by every worker.
+    The forkserver runs this before it freezes its heap, so that what a first run leaves
+    behind (compiled regexes in `re`'s cache, the interpreter's specialised bytecode,
+    lazily built tables) is made once and shared by every worker.
     """
+    made: list[MockService] = []
+    for _ in _matching_steps(made):
+        pass
+    return made[-1]
+
+
+def _matching_steps(made: list[MockService]) -> Iterator[None]:
+    """`rehearse_matching`, a step at a time; the sample server is appended to `made`."""
     context = GeneratorContext.live(base_url("127.0.0.1", 1))
     for sample in OTHER_SAMPLES:
         MockService(load_pact(sample), MockOptions(), Logbook(), context)
+        yield
     service = MockService(load_pact(SAMPLE_PACT), MockOptions(), Logbook(), context)
+    made.append(service)
+    yield
     headers = [("content-type", "application/json")]
     for path, body in (("/items", b'{"name": "desk", "tags": ["b"]}'), ("/other", b"{}")):
         service.handle(HttpRequest("POST", path, "page=2", headers, body, "1.1", None))
+        yield
     service.handle(HttpRequest("GET", "/items/1", "full=1&lang=en",
                                [("accept", "application/json")], b"", "1.1", None))
     service.recorder.matched()
     service.recorder.mismatches()
     service.recorder.mismatch_json()
     service.log.text()
-    for _ in service.warm_up():
-        pass
-    return service
+    yield
+    yield from service.warm_up()

@@ -99,15 +99,25 @@ class Recorder:
                                            request_to_json(request)).to_json())
         return result
 
+    @property
+    def unserialised(self) -> bool:
+        """Entries whose JSON text is not made yet (see `serialise`)."""
+        return len(self._problems) > len(self._serialised)
+
+    def serialise(self) -> list[bytes]:
+        """Make the JSON text of the entries that have none yet; the texts, in order."""
+        done = self._serialised
+        for entry in self._problems[len(done):]:
+            done.append(orjson.dumps(entry.to_json(), option=orjson.OPT_SORT_KEYS))
+        return done
+
     def mismatch_json(self) -> bytes:
         """`mismatches()` as JSON text, keys sorted, as `mock_server_mismatches` returns it.
 
         Each entry is serialised once, the first time it is read: a record read again after
         more requests serialises only what is new.
         """
-        done = self._serialised
-        for entry in self._problems[len(done):]:
-            done.append(orjson.dumps(entry.to_json(), option=orjson.OPT_SORT_KEYS))
+        done = self.serialise()
         parts = done
         for interaction in self._http:
             if not self._covered[self._group_of[interaction.index]]:
