@@ -21,6 +21,11 @@ Rows (targets are for pactpool, as ratios against the reference measured in this
   8  mock_server_mismatches after 1,000 body mismatches                    ratio <= 1/10
   9  200 servers at once: create all / clean all / PSS per idle worker      1 s / 1 s / 6 MB
 
+What a consumer test waits on (tools/bench_lifecycle.py, run from here too, after the table):
+  10 one consumer test end to end, beside pact-python 4.2, and each of its steps
+  11 the fork floor      12 create + GET + cleanup      13 create -> accepts, 30 in a row
+  14 50 servers at once  15 mock_server_mismatches after 200 body mismatches
+
 The reference (pact_ffi 0.5) cannot start a mock server from pact JSON text: its
 `pactffi_create_mock_server(json, ...)` is gone. Its pact is replayed into a handle once
 with the builder calls (timed separately, shown as a note) and row 1 times
@@ -898,6 +903,25 @@ class Bench:
             if wanted is None or rows & wanted:
                 step()
 
+    def lifecycle(self) -> list[str]:
+        """Rows 10-15, printed as tools/bench_lifecycle.py prints them."""
+        import bench_lifecycle
+
+        wanted = self.args.only or set(range(10, 16))
+        lines: list[str] = []
+        floor_ms = float("nan")
+        if wanted & {11, 12}:
+            floor_lines, floor_ms = bench_lifecycle.row_11(self.quick)
+            if 11 in wanted:
+                lines += floor_lines
+        for number, row in ((10, bench_lifecycle.row_10), (13, bench_lifecycle.row_13),
+                            (14, bench_lifecycle.row_14), (15, bench_lifecycle.row_15)):
+            if number in wanted:
+                lines += row(self.quick)
+        if 12 in wanted:
+            lines += bench_lifecycle.row_12(self.quick, floor_ms)
+        return lines
+
 
 # -- the machine ---------------------------------------------------------------------------
 
@@ -961,8 +985,8 @@ def parse_rows(text: str) -> set[int]:
             rows.update(range(int(low), int(high) + 1))
         elif part:
             rows.add(int(part))
-    if not rows <= set(range(1, 10)):
-        raise argparse.ArgumentTypeError("rows are 1 to 9")
+    if not rows <= set(range(1, 16)):
+        raise argparse.ArgumentTypeError("rows are 1 to 15")
     return rows
 
 
@@ -987,6 +1011,8 @@ def main() -> None:
     try:
         bench.run()
         extras = bench.design() if args.design else []
+        lifecycle = bench.lifecycle() if args.only is None or args.only & set(range(10, 16)) \
+            else []
     finally:
         if bench.reference is not None:
             bench.reference.close()
@@ -998,12 +1024,17 @@ def main() -> None:
     out(f"took {time.perf_counter() - bench.started:.0f} s; medians; ratio = pactpool / "
         f"reference, 'better' says which direction wins")
     out("")
-    print_table(bench.rows, out)
+    if bench.rows:
+        print_table(bench.rows, out)
     if extras:
         out("")
         out("design:")
         for text in extras:
             out(f"  {text}")
+    if lifecycle:
+        out("")
+        for text in lifecycle:
+            out(text)
 
 
 if __name__ == "__main__":
