@@ -197,6 +197,27 @@ def cleanup_mock_server(port: int) -> bool:
     return stopped
 
 
+def finish_mock_server(port: int) -> tuple[str, str | None] | None:
+    """Stop the server as `cleanup_mock_server` does, and return what it recorded: the
+    mismatches as JSON text (as `mock_server_mismatches` gives them) and, when there are
+    any, its log. One round trip where asking and then cleaning up would take two.
+
+    None for a port pactpool does not own.
+    """
+    ctl = get_controller()
+    try:
+        certificate = ctl.worker(port).certificate
+    except UnknownMockServerError:
+        return None
+    final = ctl.stop_with_record(port)
+    if final is None:
+        return None
+    if certificate is not None and certificate.ca_file is not None:
+        _AUTHORITY.forget(certificate)
+    record, logs = final
+    return record.decode(), logs
+
+
 class MockServer:
     """A mock server as a Python object; a context manager that always cleans up.
 

@@ -59,14 +59,15 @@ class ErrorBody(TypedDict, total=False):
 
 
 class ReplyFrame(TypedDict, total=False):
-    """Worker to controller: `result` when `ok`, else `error`. With `attachment`, the result
-    is the raw message that follows (JSON text the controller hands on without parsing)."""
+    """Worker to controller: `result` when `ok`, else `error`. With `attachment`, a raw
+    message follows (JSON text the controller hands on without parsing): `attached`."""
 
     id: int
     ok: bool
     result: Any
     error: ErrorBody
     attachment: bool
+    attached: bytes
 
 
 class ProtocolError(Exception):
@@ -85,11 +86,12 @@ def encode_result(frame_id: int, result: Any) -> bytes:
     return orjson.dumps({"id": frame_id, "ok": True, "result": result})
 
 
-def encode_raw_result(frame_id: int, payload: bytes) -> bytes:
-    """A successful reply whose result is `payload` itself, in the pipe's wire form (the
-    reply frame, then the payload as its attachment): one write, never re-encoded."""
-    return wire_messages(orjson.dumps({"id": frame_id, "ok": True, "attachment": True}),
-                         payload)
+def encode_raw_result(frame_id: int, payload: bytes, result: Any = None) -> bytes:
+    """A successful reply whose `payload` follows as its attachment, in the pipe's wire form
+    (the reply frame, then the payload): one write, the payload never re-encoded. `result`,
+    if any, is what the frame itself carries beside it."""
+    return wire_messages(orjson.dumps({"id": frame_id, "ok": True, "attachment": True,
+                                       "result": result}), payload)
 
 
 def encode_error(frame_id: int, error: dict[str, Any]) -> bytes:

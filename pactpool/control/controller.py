@@ -16,6 +16,7 @@ import weakref
 from typing import Any
 
 import multiprocess
+import orjson
 from multiprocess import forkserver
 
 from pactpool.control.certificates import ServerCertificate
@@ -116,6 +117,34 @@ class Controller:
             self._kill_and_reap(worker)
         return True
 
+    def stop_with_record(self, port: int,
+                         grace: float = STOP_GRACE) -> tuple[bytes, str | None] | None:
+        """`stop`, answered with the server's final mismatch record (JSON text) and, when
+        the record holds anything, its log: one round trip for a test's last two questions.
+
+        None for a port with no worker. A worker that died, or did not answer, is reported
+        by a `mock-server-failed` record (no log), as `mock_server_mismatches` reports it.
+        """
+        with self._registry_lock:
+            worker = self._workers.pop(port, None)
+        if worker is None:
+            return None
+        final: tuple[bytes, str | None] | None = None
+        if worker.alive:
+            try:
+                reply = roundtrip(worker, "shutdown", {"record": True}, grace)
+                if reply["ok"] and "attached" in reply:
+                    result = reply.get("result") or {}
+                    final = (reply["attached"], result.get("logs"))
+            except PactPoolError:
+                final = None  # busy, hung, or dead: killed and reaped below
+        if final is not None:
+            self._reaper.add(worker)
+            return final
+        self._kill_and_reap(worker)
+        failed = orjson.dumps([mock_server_failed_entry(worker)], option=orjson.OPT_SORT_KEYS)
+        return failed, None
+
     def _close_port(self, worker: Worker, grace: float) -> bool:
         """Ask the worker to close its port and exit; True once it says it has."""
         if not worker.alive:
@@ -200,6 +229,8 @@ class Controller:
                                 else timeout)
         if not reply["ok"]:
             raise error_from_worker(dict(reply.get("error", {})))
+        if "attached" in reply:
+            return reply["attached"]
         return reply.get("result")
 
     # -- internals -----------------------------------------------------------------------

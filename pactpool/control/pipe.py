@@ -110,7 +110,7 @@ def roundtrip(worker: Worker, op: protocol.Op, args: dict[str, Any],
                     # sent in the same write as its frame: already here, or on its way
                     attached = _receive(worker, op, timeout)
                     if reply["id"] == frame_id:
-                        reply["result"] = attached
+                        reply["attached"] = attached
                 if reply["id"] == frame_id:
                     return reply
                 continue  # a late answer to a call that timed out earlier

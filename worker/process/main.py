@@ -264,7 +264,7 @@ class QueryHandler:
         if frame["attachment"]:
             self.conn.recv_bytes()  # no query takes one; keep the stream in step
         if frame["op"] == "shutdown":
-            self.stop(frame["id"])
+            self.stop(frame["id"], with_record=bool(frame["args"].get("record")))
         if frame["op"] == "mismatches":  # JSON text, built once per entry, passed on unparsed
             self.send(protocol.encode_raw_result(frame["id"],
                                                  self.service.recorder.mismatch_json()))
@@ -287,16 +287,24 @@ class QueryHandler:
         while view:
             view = view[os.write(fd, view):]
 
-    def stop(self, frame_id: int) -> NoReturn:
+    def stop(self, frame_id: int, *, with_record: bool = False) -> NoReturn:
         """Close the port, then say so, then exit: the controller returns on the answer.
 
         Nothing runs between the answer and the exit, so no connection is served after the
         controller was told the server is closed. The kernel's teardown of the process
-        (milliseconds) then happens while the controller's caller goes on.
+        (milliseconds) then happens while the controller's caller goes on. `with_record`:
+        the answer carries the final mismatch record (and, when it holds anything, the log),
+        so that a test learns how its server ended in the same round trip that ends it.
         """
         self.listener.close()
         with contextlib.suppress(OSError):
-            self.conn.send_bytes(protocol.encode_result(frame_id, {"closed": True}))
+            if with_record:
+                recorder = self.service.recorder
+                record = recorder.mismatch_json()
+                logs = None if record == b"[]" else self.service.log.text()
+                self.send(protocol.encode_raw_result(frame_id, record, {"logs": logs}))
+            else:
+                self.conn.send_bytes(protocol.encode_result(frame_id, {"closed": True}))
         os._exit(0)
 
     def answer(self, op: str, args: dict[str, Any]) -> Any:
