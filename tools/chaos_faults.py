@@ -723,7 +723,9 @@ HTTP_RUNNERS: dict[str, Callable[[World, Server, dict[str, Any], Outcome], None]
 
 CREATE_REFUSED = "malformed-pact: create_mock_server raised after"
 SPECS = ["1.0.0", "1.1.0", "2.0.0", "3.0.0", "4.0"]
-BAD_REGEXES = ["(unclosed", "[z-a]", "*abc", "a{2,1}", "(?P<x>", "\\", "(?<=a+)b", "[[:foo"]
+# (a variable-width look-behind such as `(?<=a+)b` is no longer among them: the bounded
+# engine for look-around compiles it, and serves it within its time bound)
+BAD_REGEXES = ["(unclosed", "[z-a]", "*abc", "a{2,1}", "(?P<x>", "\\", "(?<=a", "[[:foo"]
 BAD_VERSIONS: list[Any] = ["9.0.0", "0.5", "banana", "", 5, "v7", 10.2, "5.0.0", "-1"]
 NOT_OBJECTS: list[Any] = [42, "x", None, [], True, 1.5]
 WRONG_TYPES: dict[str, list[Any]] = {

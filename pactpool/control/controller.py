@@ -64,17 +64,20 @@ class Controller:
     # -- lifecycle -----------------------------------------------------------------------
 
     def create(self, pact: bytes, host: str, port: int, *, cors_preflight: bool = False,
-               source: str | None = None,
-               certificate: ServerCertificate | None = None) -> Worker:
+               source: str | None = None, certificate: ServerCertificate | None = None,
+               fresh: bool = False) -> Worker:
         """Start a worker, hand it the pact, wait until it listens; returns its handle.
 
-        With a `certificate`, the worker serves HTTPS with it.
+        With a `certificate`, the worker serves HTTPS with it. A pool worker that turns out
+        to have died while it waited (killed, out of memory) is replaced once by a fresh
+        one (`fresh`: fork one, take none from the pool).
         """
         if len(pact) > protocol.MAX_MESSAGE_BYTES:
             raise InvalidPactError(f"the pact is {len(pact):,} bytes; a pact crosses to its "
                                    f"worker as one message of at most "
                                    f"{protocol.MAX_MESSAGE_BYTES:,} bytes", source=source)
-        worker = self._take_idle() or self._spawn()
+        pooled = None if fresh else self._take_idle()
+        worker = pooled or self._spawn()
         worker.certificate = certificate
         worker.pact = pact
         args: dict[str, Any] = {"host": host, "port": port, "cors_preflight": cors_preflight,
@@ -85,6 +88,9 @@ class Controller:
             reply = roundtrip(worker, "load", args, self.start_timeout, attachment=pact)
         except WorkerDiedError as exc:
             self._reap(worker)
+            if pooled is not None:
+                return self.create(pact, host, port, cors_preflight=cors_preflight,
+                                   source=source, certificate=certificate, fresh=True)
             raise WorkerStartError(f"the worker process exited before it was ready "
                                    f"(exit status {exc.exit_status})") from exc
         except BaseException:

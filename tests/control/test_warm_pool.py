@@ -161,3 +161,15 @@ def test_a_pact_that_arrives_mid_rehearsal_stops_it_and_finds_a_clean_server(ctl
         finally:
             for server in servers:
                 server.close()
+
+
+def test_a_create_right_after_the_idle_workers_were_killed_still_serves(ctl: Any) -> None:
+    # A killed worker's pipe reads as idle until the kernel has torn it down; a create that
+    # takes it then finds it dead at `load` and starts a fresh one instead of failing.
+    for _ in range(5):
+        assert ctl.wait_for_pool(timeout=30)
+        for pid in ctl.idle_pids():
+            os.kill(pid, signal.SIGKILL)
+        with pactpool.MockServer(PACT) as server:
+            assert httpx.get(server.url + "/ping").status_code == 200
+            assert server.matched
