@@ -85,6 +85,7 @@ _PLAIN_RULES = {"equality": "equality", "number": "number", "integer": "integer"
                 "semver": "semver"}
 _DATE_RULES = {"date": "date", "time": "time", "timestamp": "datetime", "datetime": "datetime"}
 _VALUES_RULES = frozenset({"values", "eachValue"})
+_EACH_RULES = frozenset({"eachKey", "eachValue"})
 _GENERATOR_FIELDS: dict[str, tuple[str, ...]] = {
     "RandomInt": ("min", "max"), "RandomDecimal": ("digits",), "RandomHexadecimal": ("digits",),
     "RandomString": ("size",), "Regex": ("regex",), "Uuid": ("format",),
@@ -202,8 +203,10 @@ class _Walk:
             entry["matchers"].append(rule)
 
     def value(self, value: Any, path: str, keys_as_star: bool) -> Any:
-        if value is None or isinstance(value, (str, bool, int, float)):
+        if value is None or isinstance(value, (str, bool, int)):
             return value
+        if isinstance(value, float):
+            return _finite(value, path)
         if isinstance(value, AbstractMatcher):
             data, generator = _matcher_parts(value)
             return self.matcher(data, generator, path)
@@ -248,10 +251,11 @@ class _Walk:
             values_rule = any(r["match"] in _VALUES_RULES for r in rules)
             if "value" in data and not isinstance(data["value"], Unset):
                 example = self.matched_value(data["value"], path, values_rule)
-            elif generator is not None:
-                example = None  # filled from the generator below
             else:
-                example = None
+                example = None  # filled from the generator below, if there is one
+            for rule in rules:
+                if rule["match"] in _EACH_RULES:  # pact-reference keeps the example as text
+                    rule["value"] = orjson.dumps(example).decode()
         if generator is not None:
             drawn = self.generator(generator, path)
             if "value" not in data or isinstance(data.get("value"), Unset):
@@ -348,11 +352,22 @@ def _key(key: Any, path: str) -> str:
     raise TypeError(f"JSON object keys must be strings: {key!r} at {path}")
 
 
+def _finite(value: float, path: str) -> float:
+    if value - value != 0.0:  # NaN and the infinities (JSON has none of them)
+        raise PactDefinitionError(f"{value} at {path} is not a JSON number (JSON has no NaN or "
+                                  "infinity); use a finite number, or a string")
+    return value
+
+
 def _plain(value: Any, path: str) -> Any:
     """A scalar as JSON: Decimal as a number, dates as ISO text; anything else is refused."""
-    if value is None or isinstance(value, (str, bool, int, float)):
+    if value is None or isinstance(value, (str, bool, int)):
         return value
+    if isinstance(value, float):
+        return _finite(value, path)
     if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise PactDefinitionError(f"{value} at {path} is not a JSON number")
         return int(value) if value == value.to_integral_value() and value.as_tuple().exponent \
             == 0 else float(value)
     if isinstance(value, (date, time)):
