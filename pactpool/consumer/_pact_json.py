@@ -218,14 +218,28 @@ def _body(body: Body, spec: Specification) -> Any:
         out["encoded"] = "base64" if body.kind == "binary" else False
         return out
     if body.kind == "binary":
-        try:
-            return content.decode("utf-8")
-        except UnicodeDecodeError:
-            raise PactDefinitionError(
-                f"a {spec} pact writes bodies as text, and this binary body is not UTF-8; "
-                "use a V4 pact (with_specification('V4')), which keeps bytes as base64"
-            ) from None
+        return _binary_text(bytes(content), body.content_type, spec)
     return content
+
+
+def _binary_text(content: bytes, content_type: str | None, spec: Specification) -> str:
+    """Bytes in a V1-V3 pact, which has text bodies only: as pact-reference writes them,
+    base64 for a binary content type (readers decode it when the Content-Type is not
+    text), the text itself for text and multipart types."""
+    from pactpool_worker.pact.content_type import parse_content_type
+
+    parsed = parse_content_type(content_type)
+    if parsed is None or parsed.is_binary():
+        return base64.b64encode(content).decode("ascii")
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        if parsed.is_multipart():
+            return base64.b64encode(content).decode("ascii")
+        raise PactDefinitionError(
+            f"a {spec} pact writes bodies as text, and these bytes, declared as "
+            f"{content_type}, are not UTF-8; declare a binary content type, or use a V4 pact "
+            "(with_specification('V4')), which keeps bytes as base64") from None
 
 
 # -- messages --------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from pactpool.consumer import Pact, match
@@ -83,11 +84,27 @@ def test_duplicate_interactions_are_refused_before_serving() -> None:
         pass
 
 
-def test_non_utf8_binary_body_needs_v4() -> None:
+def test_non_utf8_text_body_needs_v4() -> None:
     pact = Pact("a", "b").with_specification("V3")
-    pact.upon_receiving("x").with_request("POST", "/").with_binary_body(b"\xff\x00")
+    pact.upon_receiving("x").with_request("POST", "/").with_binary_body(b"\xff\x00",
+                                                                        "text/plain")
     with pytest.raises(PactDefinitionError, match="V4"):
         pact.to_json()
+
+
+@pytest.mark.parametrize("spec", ["V2", "V3"])
+def test_binary_bodies_before_v4_are_base64_and_served_as_bytes(spec: str) -> None:
+    # Text that is also valid base64 ("abcd") once came back decoded: written as base64, as
+    # pact-reference writes a body of a binary content type, it is served as sent.
+    pact = Pact("a", "b").with_specification(spec)
+    (pact.upon_receiving("x").with_request("POST", "/b")
+     .with_binary_body(b"abcd", "application/octet-stream")
+     .will_respond_with(200).with_binary_body(b"\x00\xff", "image/png"))
+    assert pact.to_json()["interactions"][0]["request"]["body"] == "YWJjZA=="
+    with pact.serve() as server:
+        response = httpx.post(server.url / "b", content=b"abcd",
+                              headers={"Content-Type": "application/octet-stream"})
+    assert response.content == b"\x00\xff"
 
 
 def test_verify_needs_messages() -> None:
