@@ -14,13 +14,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import orjson
 
 from pactpool.consumer.generate.generator import AbstractGenerator, example_from, generator_json
-from pactpool.consumer.match.matcher import AbstractMatcher, _PactMatcher
+from pactpool.consumer.match.matcher import (
+    AbstractMatcher,
+    AndMatcher,
+    ArrayContainsMatcher,
+    EachKeyMatcher,
+    EachValueMatcher,
+    GenericMatcher,
+    _PactMatcher,
+)
 from pactpool.consumer.types import Unset
 from pactpool.errors import PactDefinitionError
 
@@ -70,9 +79,14 @@ def split_xml(root: Any) -> Split:
 _IDENT = re.compile(r"[_A-Za-z][_A-Za-z0-9]*\Z")
 
 
+@lru_cache(maxsize=4096)
+def _is_identifier(key: str) -> bool:
+    return _IDENT.match(key) is not None
+
+
 def field_path(path: str, key: str) -> str:
     """`path.key`, or `path['key']` when the key is not an identifier (as pact-reference)."""
-    if _IDENT.match(key):
+    if _is_identifier(key):
         return f"{path}.{key}"
     return "{}['{}']".format(path, key.replace("\\", "\\\\").replace("'", "\\'"))
 
@@ -86,6 +100,9 @@ _PLAIN_RULES = {"equality": "equality", "number": "number", "integer": "integer"
 _DATE_RULES = {"date": "date", "time": "time", "timestamp": "datetime", "datetime": "datetime"}
 _VALUES_RULES = frozenset({"values", "eachValue"})
 _EACH_RULES = frozenset({"eachKey", "eachValue"})
+_SCALARS = frozenset({str, int, bool, type(None)})
+_OWN_MATCHERS = frozenset({GenericMatcher, AndMatcher, ArrayContainsMatcher, EachKeyMatcher,
+                           EachValueMatcher})
 _GENERATOR_FIELDS: dict[str, tuple[str, ...]] = {
     "RandomInt": ("min", "max"), "RandomDecimal": ("digits",), "RandomHexadecimal": ("digits",),
     "RandomString": ("size",), "Regex": ("regex",), "Uuid": ("format",),
@@ -203,6 +220,16 @@ class _Walk:
             entry["matchers"].append(rule)
 
     def value(self, value: Any, path: str, keys_as_star: bool) -> Any:
+        cls = type(value)
+        if cls in _SCALARS:  # exact types first: the ABC checks below cost more
+            return value
+        if cls is float:
+            return _finite(value, path)
+        if cls in _OWN_MATCHERS:
+            data, generator = value._pact_parts()
+            return self.matcher(data, generator, path)
+        if cls is dict and "pact:matcher:type" not in value and "pact:generator:type" not in value:
+            return self.mapping(value, path, keys_as_star)
         if value is None or isinstance(value, (str, bool, int)):
             return value
         if isinstance(value, float):
@@ -263,6 +290,9 @@ class _Walk:
         return example
 
     def matched_value(self, value: Any, path: str, values_rule: bool) -> Any:
+        cls = type(value)
+        if cls in _SCALARS or cls in _OWN_MATCHERS:
+            return self.value(value, path, False)
         if isinstance(value, AbstractMatcher | AbstractGenerator):
             return self.value(value, path, False)
         if isinstance(value, Mapping) and "pact:matcher:type" not in value:
