@@ -126,3 +126,54 @@ def test_a_matcher_whose_example_fails_it_is_refused() -> None:
 def test_unknown_transport() -> None:
     with pytest.raises(PactDefinitionError, match="transport"):
         Pact("a", "b").serve(transport="grpc")
+
+
+def message() -> Any:
+    return Pact("a", "b").upon_receiving("m", "Async")
+
+
+@pytest.mark.parametrize(("call", "error", "words"), [
+    (lambda: Pact("a", "b").serve(raises="no"), TypeError, "raises must be a bool"),
+    (lambda: Pact("a", "b").serve(verbose=1), TypeError, "verbose must be a bool"),
+    (lambda: Pact("a", "b").serve(port=70000), ValueError, "65535"),
+    (lambda: Pact("a", "b").serve(port=-1), ValueError, "65535"),
+    (lambda: Pact("a", "b").write_file("x", overwrite="yes"), TypeError, "overwrite"),
+    (lambda: Pact("a", "b").upon_receiving("x", 1), TypeError, "interaction kind"),
+    (lambda: Pact("a", "b").interactions(2), TypeError, "interaction kind"),
+    (lambda: Pact("a", "b").verify(print, 1), TypeError, "message kind"),
+    (lambda: Pact("a", "b").verify(print, "HTTP"), PactDefinitionError, "'Async', 'Sync'"),
+    (lambda: http().with_body({"x": float("nan")}), PactDefinitionError, r"\$\.x"),
+    (lambda: http().with_body([float("inf")]), PactDefinitionError, "NaN or infinity"),
+    (lambda: http().with_query_parameter("q", float("nan")), PactDefinitionError, "JSON"),
+    (lambda: http().given("s", x=float("nan")), PactDefinitionError, "JSON"),
+    (lambda: http().set_comment("c", [float("inf")]), PactDefinitionError, "JSON"),
+    (lambda: message().with_metadata(n=float("nan")), PactDefinitionError, "JSON"),
+    (lambda: http().with_matching_rules({"body": 1}), PactDefinitionError, "JSON object"),
+    (lambda: http().with_matching_rules({"body": {"$.a": {"matchers": [{"match": "nope"}]}}}),
+     PactDefinitionError, "unknown matching rule 'nope'"),
+    (lambda: http().with_matching_rules('{"query": {"q": {"match": "regex", "regex": "["}}}'),
+     PactDefinitionError, "does not compile"),
+    (lambda: http().with_generators({"body": {"$.a": {"type": "Nope"}}}), PactDefinitionError,
+     "unknown generator type 'Nope'"),
+    (lambda: http().with_generators({"body": {"$.a": 1}}), PactDefinitionError, "'type'"),
+    (lambda: http().with_generators({"header": {"X": {"type": "RandomInt", "min": 5,
+                                                      "max": 1}}}),
+     PactDefinitionError, "greater than max"),
+    (lambda: match.each_key_matches({"a": 1}, rules=1), TypeError, "rules must be a matcher"),
+    (match.number, PactDefinitionError, "min, max or precision"),
+])
+def test_each_call_refuses_what_it_cannot_use(call: Any, error: type[Exception],
+                                              words: str) -> None:
+    with pytest.raises(error, match=words):
+        call()
+
+
+def test_raw_rules_and_generators_the_loader_reads_are_kept() -> None:
+    interaction = (http().with_request("GET", "/a")
+                   .with_matching_rules({"path": {"match": "regex", "regex": "/[a-z]"},
+                                         "body": {"$.a": {"match": "type"}}})
+                   .with_generators('{"query": {"q": {"type": "Uuid"}}}'))
+    request = interaction.to_json()["request"]
+    assert request["matchingRules"]["path"] == {"combine": "AND", "matchers": [
+        {"match": "regex", "regex": "/[a-z]"}]}
+    assert request["generators"] == {"query": {"q": {"type": "Uuid"}}}
