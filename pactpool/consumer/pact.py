@@ -53,14 +53,14 @@ def _flag(value: object, name: str) -> bool:
     return value
 
 
-def _kind(value: object, allowed: tuple[str, ...], what: str) -> str:
+def _kind(value: object, allowed: tuple[str, ...], what: str, word: str = "Invalid") -> str:
     """`value` if it is one of `allowed`; TypeError for a non-str, PactDefinitionError else."""
     if not isinstance(value, str):
         raise TypeError(f"{what} must be a str ({', '.join(map(repr, allowed))}), not "
                         f"{type(value).__name__}")
     if value not in allowed:
-        raise PactDefinitionError(f"unknown {what} {value!r}: use "
-                                  f"{', '.join(map(repr, allowed))}")
+        raise PactDefinitionError(f"{word} {what}: {value} (use "
+                                  f"{', '.join(map(repr, allowed))})")
     return value
 
 
@@ -68,7 +68,7 @@ def _name(value: object, role: str) -> str:
     if not isinstance(value, str):
         raise TypeError(f"the {role} name must be a str, not {type(value).__name__}")
     if not value:
-        raise PactDefinitionError(f"the {role} name cannot be empty")
+        raise PactDefinitionError(f"{role.capitalize()} name cannot be empty.")
     return value
 
 
@@ -163,7 +163,7 @@ class Pact:
                        interaction: Literal["HTTP", "Sync", "Async"] = "HTTP"
                        ) -> HttpInteraction | AsyncMessageInteraction | SyncMessageInteraction:
         """Begin a new interaction: `HTTP` (the default), `Async` or `Sync` (messages)."""
-        cls = _KINDS[_kind(interaction, ("HTTP", "Async", "Sync"), "interaction kind")]
+        cls = _KINDS[_kind(interaction, ("HTTP", "Async", "Sync"), "interaction type")]
         check_kinds(self._specification, [*(i.kind for i in self._interactions), interaction])
         made = cls(description)
         self._interactions.append(made)
@@ -176,7 +176,7 @@ class Pact:
         They are pactpool's own objects: `description`, `provider_states`, `pending`, `key`,
         `comments`, their parts, and `to_json(spec)`.
         """
-        _kind(kind, ("HTTP", "Async", "Sync", "All"), "interaction kind")
+        _kind(kind, ("HTTP", "Async", "Sync", "All"), "interaction kind", "Unknown")
         return iter([i for i in self._interactions if kind in ("All", i.kind)])
 
     def _unhonoured_reports(self) -> list[str]:

@@ -57,7 +57,7 @@ class XmlElement:
             if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
                 raise TypeError(f"XmlElement.each: {name} must be an int")
         if min < 1:
-            raise PactDefinitionError(f"XmlElement.each: min must be at least 1, not {min}")
+            raise PactDefinitionError(f"XmlElement.each: min must be at least 1, got {min!r}.")
         if max is not None and max < min:
             raise PactDefinitionError(f"XmlElement.each: max ({max}) is less than min ({min})")
         copies = min if examples is None else examples

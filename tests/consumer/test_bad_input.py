@@ -8,7 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
-from pactpool.consumer import Pact, match
+from pactpool.consumer import Pact, match, xml
+from pactpool.consumer.types import UNSET
 from pactpool.errors import PactDefinitionError
 
 
@@ -138,7 +139,7 @@ def message() -> Any:
     (lambda: Pact("a", "b").serve(port=70000), ValueError, "65535"),
     (lambda: Pact("a", "b").serve(port=-1), ValueError, "65535"),
     (lambda: Pact("a", "b").write_file("x", overwrite="yes"), TypeError, "overwrite"),
-    (lambda: Pact("a", "b").upon_receiving("x", 1), TypeError, "interaction kind"),
+    (lambda: Pact("a", "b").upon_receiving("x", 1), TypeError, "interaction type"),
     (lambda: Pact("a", "b").interactions(2), TypeError, "interaction kind"),
     (lambda: Pact("a", "b").verify(print, 1), TypeError, "message kind"),
     (lambda: Pact("a", "b").verify(print, "HTTP"), PactDefinitionError, "'Async', 'Sync'"),
@@ -160,7 +161,7 @@ def message() -> Any:
                                                       "max": 1}}}),
      PactDefinitionError, "greater than max"),
     (lambda: match.each_key_matches({"a": 1}, rules=1), TypeError, "rules must be a matcher"),
-    (match.number, PactDefinitionError, "min, max or precision"),
+    (match.number, PactDefinitionError, "min, max, or precision"),
 ])
 def test_each_call_refuses_what_it_cannot_use(call: Any, error: type[Exception],
                                               words: str) -> None:
@@ -177,3 +178,20 @@ def test_raw_rules_and_generators_the_loader_reads_are_kept() -> None:
     assert request["matchingRules"]["path"] == {"combine": "AND", "matchers": [
         {"match": "regex", "regex": "/[a-z]"}]}
     assert request["generators"] == {"query": {"q": {"type": "Uuid"}}}
+
+
+@pytest.mark.parametrize(("call", "words"), [
+    (lambda: Pact("", "p"), "Consumer name cannot be empty"),
+    (lambda: Pact("c", ""), "Provider name cannot be empty"),
+    (lambda: Pact("c", "p").upon_receiving("x", "Other"), "Invalid interaction type: Other"),
+    (lambda: list(Pact("c", "p").interactions("Other")), "Unknown interaction kind: Other"),
+    (lambda: http().with_body("x", part="Other"), "Invalid part: Other"),
+    (lambda: match.regex("a"), "A regex pattern must be provided"),
+    (match.number, "At least one of min, max, or precision must be provided"),
+    (lambda: match.type(UNSET), "A generator must be provided when value is not set"),
+    (lambda: xml.element("a").each(min=0), "min must be at least 1, got 0"),
+])
+def test_value_errors_keep_pact_pythons_words(call: Any, words: str) -> None:
+    # pact-python's own tests match these texts: `pytest.raises(ValueError, match=...)`
+    with pytest.raises(ValueError, match=words):
+        call()

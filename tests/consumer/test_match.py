@@ -86,7 +86,7 @@ def test_number() -> None:
     assert generator_at(ranged) == {"type": "RandomInt", "min": 1, "max": 3}
     assert 1 <= example(ranged) <= 3
     assert generator_at(match.number(precision=3)) == {"type": "RandomDecimal", "digits": 3}
-    with pytest.raises(ValueError, match="min, max or precision"):
+    with pytest.raises(ValueError, match="min, max, or precision"):
         match.number()
     with pytest.raises(TypeError):
         match.number("3")  # type: ignore[call-overload]

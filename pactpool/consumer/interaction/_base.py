@@ -266,7 +266,7 @@ class Interaction:
             if not isinstance(part, str):
                 raise TypeError(f"part must be 'Request', 'Response' or None, not "
                                 f"{type(part).__name__}")
-            raise PactDefinitionError(f"invalid part {part!r}: use 'Request', 'Response' or None")
+            raise PactDefinitionError(f"Invalid part: {part} (use 'Request', 'Response' or None)")
         return part
 
     # -- provider states --------------------------------------------------------------------

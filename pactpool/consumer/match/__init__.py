@@ -171,7 +171,8 @@ def number(value: builtins.int | builtins.float | Decimal | Unset = UNSET, /, *,
         if precision is not None:
             return _built("match.number", GenericMatcher("number", generator=generate.float(
                 precision)), 0.0)
-        raise PactDefinitionError("match.number: with no example, give min, max or precision")
+        raise PactDefinitionError("match.number: At least one of min, max, or precision must "
+                                  "be provided (there is no example).")
     _require("match.number", "value", value, (builtins.int, builtins.float, Decimal), "a number")
     if isinstance(value, builtins.int) and precision is not None:
         warnings.warn("match.number: precision is ignored for an int example", stacklevel=2)
@@ -212,7 +213,7 @@ def regex(value: builtins.str | Unset = UNSET, /, *,
           regex: builtins.str | None = None) -> AbstractMatcher[builtins.str]:
     """A string matching `regex` in full; with no example, one is generated from the regex."""
     if regex is None:
-        raise PactDefinitionError("match.regex: give the pattern as regex=...")
+        raise PactDefinitionError("match.regex: A regex pattern must be provided (regex=...).")
     _require("match.regex", "regex", regex, builtins.str, "a str")
     if _is_unset(value):
         return _built("match.regex", GenericMatcher(
@@ -353,7 +354,8 @@ def type(value: _T, /, *, min: builtins.int | None = None, max: builtins.int | N
     _generator_arg("match.type", generator)
     if _is_unset(value):
         if generator is None:
-            raise PactDefinitionError("match.type: with no example, give a generator")
+            raise PactDefinitionError("match.type: A generator must be provided when value is "
+                                      "not set.")
         return _built("match.type", GenericMatcher("type", min=min, max=max, generator=generator))
     return _built("match.type", GenericMatcher("type", value, min=min, max=max,
                                                generator=generator))
