@@ -256,12 +256,17 @@ class Pact:
         _write_document(self.to_json(), directory, overwrite)
 
 
+class NotADirectoryPactFileError(PactFileError, ValueError):
+    """`write_file` was given a path that is not a directory (a `ValueError`, as pact-python
+    raises there, and a `PactFileError`, as pactpool's file errors are)."""
+
+
 def _directory(directory: Path | str | None) -> Path:
     if directory is not None and not isinstance(directory, (str, os.PathLike)):
         raise TypeError(f"directory must be a path, not {type(directory).__name__}")
     folder = Path(directory) if directory else Path.cwd()
     if folder.exists() and not folder.is_dir():
-        raise PactFileError(f"{folder} is not a directory")
+        raise NotADirectoryPactFileError(f"{folder} is not a directory")
     return folder
 
 

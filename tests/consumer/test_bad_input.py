@@ -195,3 +195,14 @@ def test_value_errors_keep_pact_pythons_words(call: Any, words: str) -> None:
     # pact-python's own tests match these texts: `pytest.raises(ValueError, match=...)`
     with pytest.raises(ValueError, match=words):
         call()
+
+
+def test_write_file_to_a_file_is_a_value_error_as_in_pact_python(tmp_path: Path) -> None:
+    from pactpool.errors import PactFileError
+
+    (tmp_path / "f").touch()
+    pact = Pact("c", "p")
+    pact.upon_receiving("x").with_request("GET", "/").will_respond_with(200)
+    for error in (ValueError, PactFileError):
+        with pytest.raises(error, match="is not a directory"):
+            pact.write_file(tmp_path / "f")
