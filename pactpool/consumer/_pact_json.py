@@ -218,14 +218,28 @@ def _body(body: Body, spec: Specification) -> Any:
         out["encoded"] = "base64" if body.kind == "binary" else False
         return out
     if body.kind == "binary":
-        try:
-            return content.decode("utf-8")
-        except UnicodeDecodeError:
-            raise PactDefinitionError(
-                f"a {spec} pact writes bodies as text, and this binary body is not UTF-8; "
-                "use a V4 pact (with_specification('V4')), which keeps bytes as base64"
-            ) from None
+        return _binary_text(bytes(content), body.content_type, spec)
     return content
+
+
+def _binary_text(content: bytes, content_type: str | None, spec: Specification) -> str:
+    """Bytes in a V1-V3 pact, which has text bodies only: as pact-reference writes them,
+    base64 for a binary content type (readers decode it when the Content-Type is not
+    text), the text itself for text and multipart types."""
+    from pactpool_worker.pact.content_type import parse_content_type
+
+    parsed = parse_content_type(content_type)
+    if parsed is None or parsed.is_binary():
+        return base64.b64encode(content).decode("ascii")
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        if parsed.is_multipart():
+            return base64.b64encode(content).decode("ascii")
+        raise PactDefinitionError(
+            f"a {spec} pact writes bodies as text, and these bytes, declared as "
+            f"{content_type}, are not UTF-8; declare a binary content type, or use a V4 pact "
+            "(with_specification('V4')), which keeps bytes as base64") from None
 
 
 # -- messages --------------------------------------------------------------------------------
@@ -258,7 +272,7 @@ def _rules_and_generators(out: dict[str, Any], part: Part, spec: Specification) 
         return
     if part.rules:
         if spec is Specification.V2:
-            flat = _v2_rules(part.rules)
+            flat = _v2_rules(part.rules, part)
             if flat:
                 out["matchingRules"] = flat
         else:
@@ -280,7 +294,21 @@ def _first(rule: Any) -> Any:
     return rule
 
 
-def _v2_rules(rules: dict[str, Any]) -> dict[str, Any]:
+_INDEXED = re.compile(r"(.*)\[(\d+)\]")
+
+
+def _v2_name_path(prefix: str, key: str, names: Iterable[str]) -> str:
+    """`$.headers.Accept`, `$.headers['X-Id']`, `$.query['ids[]'][1]`: a header or query rule's
+    V2 path, the name in brackets unless it is an identifier (as pact_ffi writes it)."""
+    from pactpool.consumer._split import field_path
+
+    indexed = _INDEXED.fullmatch(key)
+    if key not in names and indexed and indexed.group(1) in names:
+        return field_path(prefix, indexed.group(1)) + f"[{indexed.group(2)}]"
+    return field_path(prefix, key)
+
+
+def _v2_rules(rules: dict[str, Any], part: Part) -> dict[str, Any]:
     flat: dict[str, Any] = {}
     for category, entries in rules.items():
         if category == "path":
@@ -288,12 +316,17 @@ def _v2_rules(rules: dict[str, Any]) -> dict[str, Any]:
             if rule:
                 flat["$.path"] = rule
             continue
-        prefix = {"body": "$.body", "header": "$.headers.", "query": "$.query."}.get(category)
-        if prefix is None or not isinstance(entries, dict):
+        if category not in ("body", "header", "query") or not isinstance(entries, dict):
             continue  # V2 has no other categories (status, metadata): dropped, as V2 writes
+        names: Iterable[str] = part.headers if category == "header" else \
+            getattr(part, "query", {})
         for key, value in entries.items():
             rule = _first(value)
             if not rule:
                 continue
-            flat[prefix + (key[1:] if category == "body" else key)] = rule
+            if category == "body":
+                flat["$.body" + key[1:]] = rule
+            else:
+                prefix = "$.headers" if category == "header" else "$.query"
+                flat[_v2_name_path(prefix, key, names)] = rule
     return flat

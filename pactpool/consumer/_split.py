@@ -14,13 +14,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import orjson
 
 from pactpool.consumer.generate.generator import AbstractGenerator, example_from, generator_json
-from pactpool.consumer.match.matcher import AbstractMatcher, _PactMatcher
+from pactpool.consumer.match.matcher import (
+    AbstractMatcher,
+    AndMatcher,
+    ArrayContainsMatcher,
+    EachKeyMatcher,
+    EachValueMatcher,
+    GenericMatcher,
+    _PactMatcher,
+)
 from pactpool.consumer.types import Unset
 from pactpool.errors import PactDefinitionError
 
@@ -70,9 +79,14 @@ def split_xml(root: Any) -> Split:
 _IDENT = re.compile(r"[_A-Za-z][_A-Za-z0-9]*\Z")
 
 
+@lru_cache(maxsize=4096)
+def _is_identifier(key: str) -> bool:
+    return _IDENT.match(key) is not None
+
+
 def field_path(path: str, key: str) -> str:
     """`path.key`, or `path['key']` when the key is not an identifier (as pact-reference)."""
-    if _IDENT.match(key):
+    if _is_identifier(key):
         return f"{path}.{key}"
     return "{}['{}']".format(path, key.replace("\\", "\\\\").replace("'", "\\'"))
 
@@ -85,6 +99,10 @@ _PLAIN_RULES = {"equality": "equality", "number": "number", "integer": "integer"
                 "semver": "semver"}
 _DATE_RULES = {"date": "date", "time": "time", "timestamp": "datetime", "datetime": "datetime"}
 _VALUES_RULES = frozenset({"values", "eachValue"})
+_EACH_RULES = frozenset({"eachKey", "eachValue"})
+_SCALARS = frozenset({str, int, bool, type(None)})
+_OWN_MATCHERS = frozenset({GenericMatcher, AndMatcher, ArrayContainsMatcher, EachKeyMatcher,
+                           EachValueMatcher})
 _GENERATOR_FIELDS: dict[str, tuple[str, ...]] = {
     "RandomInt": ("min", "max"), "RandomDecimal": ("digits",), "RandomHexadecimal": ("digits",),
     "RandomString": ("size",), "Regex": ("regex",), "Uuid": ("format",),
@@ -202,8 +220,20 @@ class _Walk:
             entry["matchers"].append(rule)
 
     def value(self, value: Any, path: str, keys_as_star: bool) -> Any:
-        if value is None or isinstance(value, (str, bool, int, float)):
+        cls = type(value)
+        if cls in _SCALARS:  # exact types first: the ABC checks below cost more
             return value
+        if cls is float:
+            return _finite(value, path)
+        if cls in _OWN_MATCHERS:
+            data, generator = value._pact_parts()
+            return self.matcher(data, generator, path)
+        if cls is dict and "pact:matcher:type" not in value and "pact:generator:type" not in value:
+            return self.mapping(value, path, keys_as_star)
+        if value is None or isinstance(value, (str, bool, int)):
+            return value
+        if isinstance(value, float):
+            return _finite(value, path)
         if isinstance(value, AbstractMatcher):
             data, generator = _matcher_parts(value)
             return self.matcher(data, generator, path)
@@ -248,10 +278,11 @@ class _Walk:
             values_rule = any(r["match"] in _VALUES_RULES for r in rules)
             if "value" in data and not isinstance(data["value"], Unset):
                 example = self.matched_value(data["value"], path, values_rule)
-            elif generator is not None:
-                example = None  # filled from the generator below
             else:
-                example = None
+                example = None  # filled from the generator below, if there is one
+            for rule in rules:
+                if rule["match"] in _EACH_RULES:  # pact-reference keeps the example as text
+                    rule["value"] = orjson.dumps(example).decode()
         if generator is not None:
             drawn = self.generator(generator, path)
             if "value" not in data or isinstance(data.get("value"), Unset):
@@ -259,6 +290,9 @@ class _Walk:
         return example
 
     def matched_value(self, value: Any, path: str, values_rule: bool) -> Any:
+        cls = type(value)
+        if cls in _SCALARS or cls in _OWN_MATCHERS:
+            return self.value(value, path, False)
         if isinstance(value, AbstractMatcher | AbstractGenerator):
             return self.value(value, path, False)
         if isinstance(value, Mapping) and "pact:matcher:type" not in value:
@@ -348,11 +382,22 @@ def _key(key: Any, path: str) -> str:
     raise TypeError(f"JSON object keys must be strings: {key!r} at {path}")
 
 
+def _finite(value: float, path: str) -> float:
+    if value - value != 0.0:  # NaN and the infinities (JSON has none of them)
+        raise PactDefinitionError(f"{value} at {path} is not a JSON number (JSON has no NaN or "
+                                  "infinity); use a finite number, or a string")
+    return value
+
+
 def _plain(value: Any, path: str) -> Any:
     """A scalar as JSON: Decimal as a number, dates as ISO text; anything else is refused."""
-    if value is None or isinstance(value, (str, bool, int, float)):
+    if value is None or isinstance(value, (str, bool, int)):
         return value
+    if isinstance(value, float):
+        return _finite(value, path)
     if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise PactDefinitionError(f"{value} at {path} is not a JSON number")
         return int(value) if value == value.to_integral_value() and value.as_tuple().exponent \
             == 0 else float(value)
     if isinstance(value, (date, time)):

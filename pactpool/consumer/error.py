@@ -73,7 +73,7 @@ class PactVerificationError(PactError):
 
 def _show(value: Any) -> str:
     """A value as a tester reads it: strings as they are, anything else as compact JSON."""
-    if value is None:
+    if value is None or value == "":  # a missing header, an unexpected query parameter
         return "(nothing)"
     if isinstance(value, str):
         return value

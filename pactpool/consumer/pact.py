@@ -47,11 +47,28 @@ _KINDS: dict[str, type[Interaction]] = {"HTTP": HttpInteraction,
                                         "Sync": SyncMessageInteraction}
 
 
+def _flag(value: object, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be a bool, not {type(value).__name__}")
+    return value
+
+
+def _kind(value: object, allowed: tuple[str, ...], what: str, word: str = "Invalid") -> str:
+    """`value` if it is one of `allowed`; TypeError for a non-str, PactDefinitionError else."""
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a str ({', '.join(map(repr, allowed))}), not "
+                        f"{type(value).__name__}")
+    if value not in allowed:
+        raise PactDefinitionError(f"{word} {what}: {value} (use "
+                                  f"{', '.join(map(repr, allowed))})")
+    return value
+
+
 def _name(value: object, role: str) -> str:
     if not isinstance(value, str):
         raise TypeError(f"the {role} name must be a str, not {type(value).__name__}")
     if not value:
-        raise PactDefinitionError(f"the {role} name cannot be empty")
+        raise PactDefinitionError(f"{role.capitalize()} name cannot be empty.")
     return value
 
 
@@ -146,10 +163,7 @@ class Pact:
                        interaction: Literal["HTTP", "Sync", "Async"] = "HTTP"
                        ) -> HttpInteraction | AsyncMessageInteraction | SyncMessageInteraction:
         """Begin a new interaction: `HTTP` (the default), `Async` or `Sync` (messages)."""
-        cls = _KINDS.get(interaction) if isinstance(interaction, str) else None
-        if cls is None:
-            raise PactDefinitionError(f"unknown interaction kind {interaction!r}: use 'HTTP', "
-                                      "'Async' or 'Sync'")
+        cls = _KINDS[_kind(interaction, ("HTTP", "Async", "Sync"), "interaction type")]
         check_kinds(self._specification, [*(i.kind for i in self._interactions), interaction])
         made = cls(description)
         self._interactions.append(made)
@@ -162,9 +176,7 @@ class Pact:
         They are pactpool's own objects: `description`, `provider_states`, `pending`, `key`,
         `comments`, their parts, and `to_json(spec)`.
         """
-        if kind not in ("HTTP", "Sync", "Async", "All"):
-            raise PactDefinitionError(f"unknown interaction kind {kind!r}: use 'HTTP', "
-                                      "'Async', 'Sync' or 'All'")
+        _kind(kind, ("HTTP", "Async", "Sync", "All"), "interaction kind", "Unknown")
         return iter([i for i in self._interactions if kind in ("All", i.kind)])
 
     def _unhonoured_reports(self) -> list[str]:
@@ -206,9 +218,8 @@ class Pact:
         """
         if not callable(handler):
             raise TypeError(f"handler must be callable, not {type(handler).__name__}")
-        if kind not in ("Async", "Sync"):
-            raise PactDefinitionError(f"verify checks messages: kind must be 'Async' or "
-                                      f"'Sync', not {kind!r}")
+        _kind(kind, ("Async", "Sync"), "message kind (verify checks messages)")
+        _flag(raises, "raises")
         messages = [i for i in self._interactions if i.kind == kind]
         if not messages:
             raise PactDefinitionError(
@@ -241,7 +252,13 @@ class Pact:
         Merged with the file there unless `overwrite`; safe when parallel test processes
         write the same pact.
         """
+        _flag(overwrite, "overwrite")
         _write_document(self.to_json(), directory, overwrite)
+
+
+class NotADirectoryPactFileError(PactFileError, ValueError):
+    """`write_file` was given a path that is not a directory (a `ValueError`, as pact-python
+    raises there, and a `PactFileError`, as pactpool's file errors are)."""
 
 
 def _directory(directory: Path | str | None) -> Path:
@@ -249,7 +266,7 @@ def _directory(directory: Path | str | None) -> Path:
         raise TypeError(f"directory must be a path, not {type(directory).__name__}")
     folder = Path(directory) if directory else Path.cwd()
     if folder.exists() and not folder.is_dir():
-        raise PactFileError(f"{folder} is not a directory")
+        raise NotADirectoryPactFileError(f"{folder} is not a directory")
     return folder
 
 
@@ -273,6 +290,11 @@ class PactServer:
             raise TypeError(f"addr must be a str, not {type(host).__name__}")
         if port is not None and (isinstance(port, bool) or not isinstance(port, int)):
             raise TypeError(f"port must be an int, not {type(port).__name__}")
+        if port is not None and not 0 <= port <= 65535:
+            raise ValueError(f"port must be from 0 (the kernel picks a free one) to 65535, "
+                             f"not {port}")
+        _flag(raises, "raises")
+        _flag(verbose, "verbose")
         if not isinstance(transport, str):
             raise TypeError(f"transport must be a str, not {type(transport).__name__}")
         if transport.lower() not in ("http", "https"):
@@ -364,6 +386,7 @@ class PactServer:
     def write_file(self, directory: str | Path | None = None, *,
                    overwrite: bool = False) -> None:
         """Write the served pact into `directory` (default: the working directory)."""
+        _flag(overwrite, "overwrite")
         if self._server is not None:
             api.write_pact_file(self._server.port, _directory(directory), overwrite)
         elif self._document is not None:

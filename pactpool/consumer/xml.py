@@ -11,6 +11,7 @@ from typing import Any, TypeAlias, Union
 
 from pactpool.consumer.match.matcher import AbstractMatcher
 from pactpool.consumer.types import Unset
+from pactpool.errors import PactDefinitionError
 
 __all__ = ["XmlContent", "XmlElement", "body", "element"]
 
@@ -56,13 +57,13 @@ class XmlElement:
             if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
                 raise TypeError(f"XmlElement.each: {name} must be an int")
         if min < 1:
-            raise ValueError(f"XmlElement.each: min must be at least 1, not {min}")
+            raise PactDefinitionError(f"XmlElement.each: min must be at least 1, got {min!r}.")
         if max is not None and max < min:
-            raise ValueError(f"XmlElement.each: max ({max}) is less than min ({min})")
+            raise PactDefinitionError(f"XmlElement.each: max ({max}) is less than min ({min})")
         copies = min if examples is None else examples
         if copies < min or (max is not None and copies > max):
-            raise ValueError(f"XmlElement.each: examples ({copies}) must lie between min ({min})"
-                             f" and max ({max})")
+            raise PactDefinitionError(f"XmlElement.each: examples ({copies}) must lie between "
+                                      f"min ({min}) and max ({max})")
         self._repeated, self._min, self._max, self._examples = True, min, max, copies
         return self
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
-from pactpool.consumer import Pact, match
+from pactpool.consumer import Pact, match, xml
+from pactpool.consumer.types import UNSET
 from pactpool.errors import PactDefinitionError
 
 
@@ -83,11 +85,27 @@ def test_duplicate_interactions_are_refused_before_serving() -> None:
         pass
 
 
-def test_non_utf8_binary_body_needs_v4() -> None:
+def test_non_utf8_text_body_needs_v4() -> None:
     pact = Pact("a", "b").with_specification("V3")
-    pact.upon_receiving("x").with_request("POST", "/").with_binary_body(b"\xff\x00")
+    pact.upon_receiving("x").with_request("POST", "/").with_binary_body(b"\xff\x00",
+                                                                        "text/plain")
     with pytest.raises(PactDefinitionError, match="V4"):
         pact.to_json()
+
+
+@pytest.mark.parametrize("spec", ["V2", "V3"])
+def test_binary_bodies_before_v4_are_base64_and_served_as_bytes(spec: str) -> None:
+    # Text that is also valid base64 ("abcd") once came back decoded: written as base64, as
+    # pact-reference writes a body of a binary content type, it is served as sent.
+    pact = Pact("a", "b").with_specification(spec)
+    (pact.upon_receiving("x").with_request("POST", "/b")
+     .with_binary_body(b"abcd", "application/octet-stream")
+     .will_respond_with(200).with_binary_body(b"\x00\xff", "image/png"))
+    assert pact.to_json()["interactions"][0]["request"]["body"] == "YWJjZA=="
+    with pact.serve() as server:
+        response = httpx.post(server.url / "b", content=b"abcd",
+                              headers={"Content-Type": "application/octet-stream"})
+    assert response.content == b"\x00\xff"
 
 
 def test_verify_needs_messages() -> None:
@@ -109,3 +127,82 @@ def test_a_matcher_whose_example_fails_it_is_refused() -> None:
 def test_unknown_transport() -> None:
     with pytest.raises(PactDefinitionError, match="transport"):
         Pact("a", "b").serve(transport="grpc")
+
+
+def message() -> Any:
+    return Pact("a", "b").upon_receiving("m", "Async")
+
+
+@pytest.mark.parametrize(("call", "error", "words"), [
+    (lambda: Pact("a", "b").serve(raises="no"), TypeError, "raises must be a bool"),
+    (lambda: Pact("a", "b").serve(verbose=1), TypeError, "verbose must be a bool"),
+    (lambda: Pact("a", "b").serve(port=70000), ValueError, "65535"),
+    (lambda: Pact("a", "b").serve(port=-1), ValueError, "65535"),
+    (lambda: Pact("a", "b").write_file("x", overwrite="yes"), TypeError, "overwrite"),
+    (lambda: Pact("a", "b").upon_receiving("x", 1), TypeError, "interaction type"),
+    (lambda: Pact("a", "b").interactions(2), TypeError, "interaction kind"),
+    (lambda: Pact("a", "b").verify(print, 1), TypeError, "message kind"),
+    (lambda: Pact("a", "b").verify(print, "HTTP"), PactDefinitionError, "'Async', 'Sync'"),
+    (lambda: http().with_body({"x": float("nan")}), PactDefinitionError, r"\$\.x"),
+    (lambda: http().with_body([float("inf")]), PactDefinitionError, "NaN or infinity"),
+    (lambda: http().with_query_parameter("q", float("nan")), PactDefinitionError, "JSON"),
+    (lambda: http().given("s", x=float("nan")), PactDefinitionError, "JSON"),
+    (lambda: http().set_comment("c", [float("inf")]), PactDefinitionError, "JSON"),
+    (lambda: message().with_metadata(n=float("nan")), PactDefinitionError, "JSON"),
+    (lambda: http().with_matching_rules({"body": 1}), PactDefinitionError, "JSON object"),
+    (lambda: http().with_matching_rules({"body": {"$.a": {"matchers": [{"match": "nope"}]}}}),
+     PactDefinitionError, "unknown matching rule 'nope'"),
+    (lambda: http().with_matching_rules('{"query": {"q": {"match": "regex", "regex": "["}}}'),
+     PactDefinitionError, "does not compile"),
+    (lambda: http().with_generators({"body": {"$.a": {"type": "Nope"}}}), PactDefinitionError,
+     "unknown generator type 'Nope'"),
+    (lambda: http().with_generators({"body": {"$.a": 1}}), PactDefinitionError, "'type'"),
+    (lambda: http().with_generators({"header": {"X": {"type": "RandomInt", "min": 5,
+                                                      "max": 1}}}),
+     PactDefinitionError, "greater than max"),
+    (lambda: match.each_key_matches({"a": 1}, rules=1), TypeError, "rules must be a matcher"),
+    (match.number, PactDefinitionError, "min, max, or precision"),
+])
+def test_each_call_refuses_what_it_cannot_use(call: Any, error: type[Exception],
+                                              words: str) -> None:
+    with pytest.raises(error, match=words):
+        call()
+
+
+def test_raw_rules_and_generators_the_loader_reads_are_kept() -> None:
+    interaction = (http().with_request("GET", "/a")
+                   .with_matching_rules({"path": {"match": "regex", "regex": "/[a-z]"},
+                                         "body": {"$.a": {"match": "type"}}})
+                   .with_generators('{"query": {"q": {"type": "Uuid"}}}'))
+    request = interaction.to_json()["request"]
+    assert request["matchingRules"]["path"] == {"combine": "AND", "matchers": [
+        {"match": "regex", "regex": "/[a-z]"}]}
+    assert request["generators"] == {"query": {"q": {"type": "Uuid"}}}
+
+
+@pytest.mark.parametrize(("call", "words"), [
+    (lambda: Pact("", "p"), "Consumer name cannot be empty"),
+    (lambda: Pact("c", ""), "Provider name cannot be empty"),
+    (lambda: Pact("c", "p").upon_receiving("x", "Other"), "Invalid interaction type: Other"),
+    (lambda: list(Pact("c", "p").interactions("Other")), "Unknown interaction kind: Other"),
+    (lambda: http().with_body("x", part="Other"), "Invalid part: Other"),
+    (lambda: match.regex("a"), "A regex pattern must be provided"),
+    (match.number, "At least one of min, max, or precision must be provided"),
+    (lambda: match.type(UNSET), "A generator must be provided when value is not set"),
+    (lambda: xml.element("a").each(min=0), "min must be at least 1, got 0"),
+])
+def test_value_errors_keep_pact_pythons_words(call: Any, words: str) -> None:
+    # pact-python's own tests match these texts: `pytest.raises(ValueError, match=...)`
+    with pytest.raises(ValueError, match=words):
+        call()
+
+
+def test_write_file_to_a_file_is_a_value_error_as_in_pact_python(tmp_path: Path) -> None:
+    from pactpool.errors import PactFileError
+
+    (tmp_path / "f").touch()
+    pact = Pact("c", "p")
+    pact.upon_receiving("x").with_request("GET", "/").will_respond_with(200)
+    for error in (ValueError, PactFileError):
+        with pytest.raises(error, match="is not a directory"):
+            pact.write_file(tmp_path / "f")

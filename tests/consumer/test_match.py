@@ -86,7 +86,7 @@ def test_number() -> None:
     assert generator_at(ranged) == {"type": "RandomInt", "min": 1, "max": 3}
     assert 1 <= example(ranged) <= 3
     assert generator_at(match.number(precision=3)) == {"type": "RandomDecimal", "digits": 3}
-    with pytest.raises(ValueError, match="min, max or precision"):
+    with pytest.raises(ValueError, match="min, max, or precision"):
         match.number()
     with pytest.raises(TypeError):
         match.number("3")  # type: ignore[call-overload]
@@ -304,11 +304,12 @@ def test_array_containing() -> None:
 
 def test_each_key_and_each_value() -> None:
     keys = match.each_key_matches({"k-1": 1}, rules=match.regex("k-1", regex=r"k-\d"))
-    assert rules_at(keys) == [{"match": "eachKey",
+    assert rules_at(keys) == [{"match": "eachKey", "value": '{"k-1":1}',  # as pact_ffi writes
                                "rules": [{"match": "regex", "regex": r"k-\d"}]}]
     assert example(keys) == {"k-1": 1}
     values = match.each_value_matches({"m": 95}, rules=[match.int(85)])
-    assert rules_at(values) == [{"match": "eachValue", "rules": [{"match": "integer"}]}]
+    assert rules_at(values) == [{"match": "eachValue", "rules": [{"match": "integer"}],
+                                 "value": '{"m":95}'}]
     with pytest.raises(PactDefinitionError, match="each_key_matches"):
         match.each_key_matches({"bad": 1}, rules=match.regex("k-1", regex=r"k-\d"))
     with pytest.raises(PactDefinitionError, match="each_value_matches"):

@@ -54,8 +54,8 @@ def test_v2_layout() -> None:
     assert request["query"] == "q=x%20y&q=z"
     assert request["headers"]["Accept"] == "a, b"
     assert request["matchingRules"] == {"$.path": {"match": "regex", "regex": r"/users/\d+"},
-                                        "$.headers.X-Ver": {"match": "regex",
-                                                            "regex": r"\d\.\d"}}
+                                        "$.headers['X-Ver']": {"match": "regex",
+                                                               "regex": r"\d\.\d"}}
     assert response["matchingRules"]["$.body.id"] == {"match": "integer"}
     assert response["matchingRules"]["$.body.tags"] == {"match": "type", "min": 1}
     assert "generators" not in response

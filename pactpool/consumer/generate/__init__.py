@@ -16,6 +16,7 @@ from pactpool.consumer.generate.generator import (
     GenericGenerator,
     verify_generator,
 )
+from pactpool.errors import PactDefinitionError
 
 __all__ = [
     "AbstractGenerator",
@@ -132,8 +133,8 @@ def uuid(format: UuidFormat = "lowercase") -> AbstractGenerator:
     """A random UUID written as `format` says: simple, lowercase, uppercase or urn."""
     style = UUID_FORMATS.get(format) if isinstance(format, builtins.str) else None
     if style is None:
-        raise ValueError(f"generate.uuid: format must be one of {', '.join(UUID_FORMATS)}, "
-                         f"not {format!r}")
+        raise PactDefinitionError(
+            f"generate.uuid: format must be one of {', '.join(UUID_FORMATS)}, not {format!r}")
     return _made("generate.uuid", GenericGenerator("Uuid", format=style))
 
 

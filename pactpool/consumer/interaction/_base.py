@@ -150,9 +150,49 @@ def _check_str(value: object, what: str) -> str:
 def json_text(value: Any, what: str) -> str:
     """`value` as JSON text; a TypeError naming `what` when it cannot be encoded."""
     try:
-        return json.dumps(value)
-    except (TypeError, ValueError) as exc:
+        return json.dumps(value, allow_nan=False)
+    except TypeError as exc:
         raise TypeError(f"{what} must be JSON-encodable: {exc}") from None
+    except ValueError as exc:  # NaN, infinity, a circular reference
+        raise PactDefinitionError(f"{what} cannot be written as JSON: {exc}") from None
+
+
+def _check_table_entry(generators: bool, category: str, entries: Any, what: str) -> None:
+    """Raise PactDefinitionError unless the mock server can read `entries` (one category of
+    `with_matching_rules` or `with_generators`), checked by pactpool's own loader."""
+    if generators:
+        from pactpool.consumer.generate.generator import GenericGenerator, verify_generator
+
+        if category in ("path", "method", "status"):
+            found = {category: entries}
+        elif isinstance(entries, dict):
+            found = {f"{category} {key}": value for key, value in entries.items()}
+        else:
+            raise PactDefinitionError(f"{what}: '{category}' must map names or paths to "
+                                      f"generators, not {json_text(entries, what)}")
+        for where, definition in found.items():
+            if not isinstance(definition, dict) or not isinstance(definition.get("type"), str):
+                raise PactDefinitionError(f"{what}: at {where}, a generator must be an object "
+                                          f"with a 'type', not {json_text(definition, what)}")
+            fields = {k: v for k, v in definition.items() if k != "type"}
+            verify_generator(GenericGenerator(definition["type"], fields), f"{what} at {where}")
+        return
+    if category == "method":
+        return
+    from pactpool_worker.pact.rule_loader import compile_rules
+
+    def one(rule: Any) -> Any:  # a bare {"match": ...} is written as a one-rule list
+        if isinstance(rule, dict) and "match" in rule and "matchers" not in rule:
+            return {"combine": "AND", "matchers": [rule]}
+        return rule
+
+    if isinstance(entries, dict):
+        entries = one(entries) if category == "path" else \
+            {key: one(value) for key, value in entries.items()}
+    try:
+        compile_rules({category: entries}, "4.0.0", "$")
+    except ValueError as exc:
+        raise PactDefinitionError(f"{what}: {getattr(exc, 'reason', exc)}") from None
 
 
 class Interaction:
@@ -226,7 +266,7 @@ class Interaction:
             if not isinstance(part, str):
                 raise TypeError(f"part must be 'Request', 'Response' or None, not "
                                 f"{type(part).__name__}")
-            raise PactDefinitionError(f"invalid part {part!r}: use 'Request', 'Response' or None")
+            raise PactDefinitionError(f"Invalid part: {part} (use 'Request', 'Response' or None)")
         return part
 
     # -- provider states --------------------------------------------------------------------
@@ -464,6 +504,7 @@ class Interaction:
                     f"{what}: unknown category {given!r} (use body, header, query, path, "
                     "status or metadata)")
             category = {"headers": "header", "content": "body"}.get(given, given)
+            _check_table_entry(what == "generators", category, entries, what)
             if category in ("path", "method", "status") or not isinstance(entries, dict):
                 table[category] = entries
             else:

@@ -34,6 +34,7 @@ from pactpool.consumer.match.matcher import (
     verify,
 )
 from pactpool.consumer.types import UNSET, Matchable, Unset
+from pactpool.errors import PactDefinitionError
 
 __all__ = [
     "AbstractMatcher",
@@ -170,7 +171,8 @@ def number(value: builtins.int | builtins.float | Decimal | Unset = UNSET, /, *,
         if precision is not None:
             return _built("match.number", GenericMatcher("number", generator=generate.float(
                 precision)), 0.0)
-        raise ValueError("match.number: with no example, give min, max or precision")
+        raise PactDefinitionError("match.number: At least one of min, max, or precision must "
+                                  "be provided (there is no example).")
     _require("match.number", "value", value, (builtins.int, builtins.float, Decimal), "a number")
     if isinstance(value, builtins.int) and precision is not None:
         warnings.warn("match.number: precision is ignored for an int example", stacklevel=2)
@@ -211,7 +213,7 @@ def regex(value: builtins.str | Unset = UNSET, /, *,
           regex: builtins.str | None = None) -> AbstractMatcher[builtins.str]:
     """A string matching `regex` in full; with no example, one is generated from the regex."""
     if regex is None:
-        raise ValueError("match.regex: give the pattern as regex=...")
+        raise PactDefinitionError("match.regex: A regex pattern must be provided (regex=...).")
     _require("match.regex", "regex", regex, builtins.str, "a str")
     if _is_unset(value):
         return _built("match.regex", GenericMatcher(
@@ -225,8 +227,8 @@ def uuid(value: builtins.str | Unset = UNSET, /, *,
     """A UUID string: `simple` (32 hex digits), `lowercase`, `uppercase` or `urn`; any case
     with hyphens when no format is given."""
     if format is not None and format not in _UUID_PATTERNS:
-        raise ValueError(f"match.uuid: format must be one of {', '.join(_UUID_PATTERNS)}, not "
-                         f"{format!r}")
+        raise PactDefinitionError(
+            f"match.uuid: format must be one of {', '.join(_UUID_PATTERNS)}, not {format!r}")
     pattern = _UUID_PATTERNS[format] if format else _ANY_CASE_UUID
     if _is_unset(value):
         return _built("match.uuid", GenericMatcher(
@@ -352,7 +354,8 @@ def type(value: _T, /, *, min: builtins.int | None = None, max: builtins.int | N
     _generator_arg("match.type", generator)
     if _is_unset(value):
         if generator is None:
-            raise ValueError("match.type: with no example, give a generator")
+            raise PactDefinitionError("match.type: A generator must be provided when value is "
+                                      "not set.")
         return _built("match.type", GenericMatcher("type", min=min, max=max, generator=generator))
     return _built("match.type", GenericMatcher("type", value, min=min, max=max,
                                                generator=generator))
@@ -374,7 +377,7 @@ def each_like(value: _T, /, *, min: builtins.int | None = None,
     _optional_int("match.each_like", "max", max)
     low = 1 if min is None else min
     if low < 0:
-        raise ValueError(f"match.each_like: min must be 0 or more, not {low}")
+        raise PactDefinitionError(f"match.each_like: min must be 0 or more, not {low}")
     return _built("match.each_like",
                   GenericMatcher("type", [value] * builtins.max(low, 1), min=low, max=max))
 
@@ -406,5 +409,11 @@ def each_value_matches(value: Mapping[Any, _T], /, *,
 
 
 def _rule_list(rules: Any) -> list[AbstractMatcher[Any]]:
-    return [rules] if isinstance(rules, AbstractMatcher) else rules
+    if isinstance(rules, AbstractMatcher):
+        return [rules]
+    if not isinstance(rules, list) or not rules or \
+            not all(isinstance(rule, AbstractMatcher) for rule in rules):
+        raise TypeError(f"rules must be a matcher or a non-empty list of matchers, not "
+                        f"{rules!r}"[:200])
+    return rules
 
