@@ -265,6 +265,14 @@ class MockServer:
     def write_pact(self, directory: str | os.PathLike[str], overwrite: bool = False) -> str:
         return write_pact_file(self.port, directory, overwrite)
 
+    def finish(self) -> tuple[str, str | None] | None:
+        """Stop the server and return its final record and log (`finish_mock_server`);
+        None when it was already closed."""
+        if self._closed:
+            return None
+        self._closed = True
+        return finish_mock_server(self.port)
+
     def close(self) -> None:
         """Stop the server (idempotent)."""
         if not self._closed:

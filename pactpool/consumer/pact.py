@@ -413,13 +413,11 @@ class PactServer:
         if server is None:
             return
         where = str(self)
-        try:
-            self._mismatches = parse_mismatches(api.mock_server_mismatches(server.port))
-            if self._mismatches:
-                self._logs = api.mock_server_logs(server.port)
-        finally:
-            self._server = None
-            server.close()
+        self._server = None
+        # The record and the stop in one round trip; the port is closed when it returns.
+        final = server.finish()
+        record, self._logs = final if final is not None else (None, None)
+        self._mismatches = parse_mismatches(record)
         if not self._mismatches:
             return
         error = MismatchesError(*self._mismatches)
