@@ -5,9 +5,9 @@ without changing it): a write is a test's own step, so it costs no round trip to
 process that may be cold, and it works even after the server's process died.
 
 Parallel test processes may write the same pact at once, so a write takes an exclusive
-`flock` on a lock file beside the pact, reads and merges what is there, and replaces the
-file atomically (a temporary file in the same folder, then `os.replace`). Readers never
-see half a file and no writer's interactions are lost.
+`flock` on the pact's folder (no lock file is left beside the pacts), reads and merges what
+is there, and replaces the file atomically (a temporary file in the same folder, then
+`os.replace`). Readers never see half a file and no writer's interactions are lost.
 
 Durability: the file is not `fsync`ed. A pact file is a test artefact, rewritten by the next
 run; what it must survive is a test process killed at any moment, and a killed process
@@ -149,11 +149,13 @@ def _parse_existing(data: bytes, target: Path) -> dict[str, Any]:
 
 @contextlib.contextmanager
 def _exclusive_lock(target: Path) -> Iterator[None]:
-    lock_path = target.with_name(target.name + ".lock")
+    """An exclusive `flock` on the pact's folder: writers of any pact there take turns (a
+    write takes well under a millisecond), and no lock file is left beside the pacts."""
+    folder = target.parent
     try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as exc:
-        raise PactFileError(f"cannot open lock file {lock_path}: {exc.strerror}") from exc
+        raise PactFileError(f"cannot open pact directory {folder}: {exc.strerror}") from exc
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield

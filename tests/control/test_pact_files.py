@@ -163,3 +163,9 @@ def test_a_pact_document_is_written_without_a_server_and_only_when_servable(
     with pytest.raises(pactpool.InvalidPactError, match=r"interactions\[0\]\.response\.status"):
         write_pact_document(broken, tmp_path)
     assert not (tmp_path / "bad-api.json").exists()
+
+
+def test_writing_leaves_nothing_but_the_pact_in_the_folder(serve, tmp_path: Path) -> None:
+    serve(simple_pact(A)).write_pact(tmp_path)
+    serve(simple_pact(B)).write_pact(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["consumer-provider.json"]
