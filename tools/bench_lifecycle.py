@@ -6,7 +6,8 @@ alternatives a user would pick, and beside the floor of a process per server.
 Rows (medians; every loop bounded in count and time; traffic to 127.0.0.1 only):
   10  one consumer test end to end (declare, serve, one GET over http.client, matched,
       write the pact, leave): pactpool beside pact-python 4.2, back to back and with 5 ms
-      of the test's own busy work between tests; and each step of pactpool's
+      of the test's own busy work between tests, in blocks of 20 tests per side; and each
+      step
   11  the fork floor: fork a warm Python (orjson, uvloop, gc.freeze), make a loop, bind,
       listen, tell the parent, exit, reap (wall and CPU), and a bare fork + exit + wait
   12  one create + GET + cleanup cycle, back to back (pactpool, the reference)
@@ -180,17 +181,24 @@ def row_10(quick: bool) -> list[str]:
 
         sides["pact-python 4.2"] = lambda s: consumer_dsl_test(pact_python, theirs, s)
     lines = []
+    block = 20
     for label, work in (("back to back", 0.0), ("5 ms of test work between", WORK_SECONDS)):
         results = {name: Steps() for name in sides}
-        get_controller().wait_for_pool()
-        for _ in range(rounds):  # alternate sides, so that drift hits all alike
+        # Blocks of `block` tests per side, the sides taking turns: a side's background work
+        # (pactpool refilling its pool) then slows its own tests, as in a suite of its own,
+        # and not the other side's; turns spread the machine's drift over all sides.
+        for _ in range(max(1, rounds // block)):
             for name, test in sides.items():
-                if work:
-                    busy(work)
-                test(results[name])
+                get_controller().wait_for_pool()
+                get_controller().drain_reaper()
+                for _ in range(block):
+                    if work:
+                        busy(work)
+                    test(results[name])
         base = median(results["pact-python 4.2"].totals()) if "pact-python 4.2" in results \
             else None
-        lines.append(f"row 10, one consumer test, {label} ({rounds} rounds):")
+        lines.append(f"row 10, one consumer test, {label} ({rounds} per side, in blocks of "
+                     f"{block}):")
         for name, steps in results.items():
             total = median(steps.totals())
             ratio = f"  {total / base:5.2f}x pact-python" if base else ""
