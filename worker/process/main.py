@@ -14,7 +14,7 @@ import os
 import signal
 import socket
 import ssl
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import Any, NoReturn
 
 from pactpool_worker import protocol
@@ -117,16 +117,17 @@ def _serve(conn: Any, settings: dict[str, Any]) -> int:
 
 def _rehearse_until_needed(conn: Any, loop: asyncio.AbstractEventLoop) -> None:
     """Rehearse a step per loop pass until the pipe has something to say (the pact, or its
-    end), then drop the rest of the rehearsal."""
+    end), then drop the rest of the rehearsal. A rehearsal that ends first leaves the loop
+    too: a blocking read of the pipe wakes sooner for the pact than the loop does."""
     needed: asyncio.Future[None] = loop.create_future()
     fd = conn.fileno()
 
-    def readable() -> None:
+    def stop_waiting() -> None:
         if not needed.done():
             needed.set_result(None)
 
-    loop.add_reader(fd, readable)
-    _in_idle_time(loop, rehearsal_steps(loop), until=needed)
+    loop.add_reader(fd, stop_waiting)
+    _in_idle_time(loop, rehearsal_steps(loop), until=needed, finished=stop_waiting)
     try:
         loop.run_until_complete(needed)
     finally:
@@ -223,15 +224,19 @@ def _event_loop(conn: Any, loop: asyncio.AbstractEventLoop, load_id: int,
 
 
 def _in_idle_time(loop: asyncio.AbstractEventLoop, steps: Iterator[None],
-                  until: asyncio.Future[None] | None = None) -> None:
+                  until: asyncio.Future[None] | None = None,
+                  finished: Callable[[], None] | None = None) -> None:
     """Run `steps` one per loop pass: requests and queries are served between two steps.
-    Once `until` is done, the steps still to come are dropped (the generator is closed)."""
+    Once `until` is done, the steps still to come are dropped (the generator is closed);
+    `finished` is called when the steps run out."""
     def step() -> None:
         if until is not None and until.done():
             if isinstance(steps, Generator):
                 steps.close()
         elif next(steps, _DONE) is not _DONE:
             loop.call_soon(step)
+        elif finished is not None:
+            finished()
     loop.call_soon(step)
 
 

@@ -72,8 +72,41 @@ OTHER_SAMPLES = (b"""{
                  "body": {"content": "done", "contentType": "text/plain", "encoded": false}}
   }],
   "metadata": {"pactSpecification": {"version": "4.0"}}
+}""", b"""{
+  "consumer": {"name": "rehearsal"}, "provider": {"name": "rehearsal"},
+  "interactions": [{
+    "type": "Synchronous/HTTP", "description": "a V4 read with rules on its body",
+    "request": {"method": "GET", "path": "/users/1"},
+    "response": {"status": 200, "headers": {"Content-Type": ["application/json"]},
+                 "body": {"content": {"id": 1, "name": "Ann", "score": 1.5, "ok": true,
+                                      "at": "2024-01-01T10:00:00", "tags": ["a"]},
+                          "contentType": "application/json", "encoded": false},
+                 "matchingRules": {"body": {
+                     "$.id": {"combine": "AND", "matchers": [{"match": "integer"}]},
+                     "$.name": {"combine": "AND", "matchers": [{"match": "type"}]},
+                     "$.score": {"combine": "AND", "matchers": [{"match": "decimal"}]},
+                     "$.ok": {"combine": "AND", "matchers": [{"match": "boolean"}]},
+                     "$.at": {"combine": "AND", "matchers": [
+                         {"match": "datetime", "format": "yyyy-MM-dd'T'HH:mm:ss"}]},
+                     "$.tags": {"combine": "AND", "matchers": [{"match": "type", "min": 1}]}}},
+                 "generators": {"body": {"$.id": {"type": "RandomInt", "min": 1, "max": 9}}}}
+  }, {
+    "type": "Synchronous/HTTP", "description": "a V4 write with rules on its body",
+    "request": {"method": "POST", "path": "/users",
+                "headers": {"Content-Type": ["application/json"]},
+                "body": {"content": {"id": 1, "email": "a@b.c", "n": 2},
+                         "contentType": "application/json", "encoded": false},
+                "matchingRules": {"body": {
+                    "$.id": {"combine": "AND", "matchers": [{"match": "integer"}]},
+                    "$.email": {"combine": "AND", "matchers": [
+                        {"match": "regex", "regex": "[^@]+@[^@]+\\\\.[a-z]+"}]},
+                    "$.n": {"combine": "AND", "matchers": [{"match": "number"}]}}}},
+    "response": {"status": 201}
+  }],
+  "metadata": {"pactSpecification": {"version": "4.0"}}
 }""")
-"""More shapes of pact (V2 query strings, V4 typed bodies), so that loading is rehearsed too."""
+"""More shapes of pact (V2 query strings, V4 typed bodies and their rules), so that loading
+is rehearsed too."""
 
 
 def rehearsal_steps(loop: asyncio.AbstractEventLoop) -> Generator[None, None, None]:
@@ -141,8 +174,14 @@ def _matching_steps(made: list[MockService]) -> Iterator[None]:
     """`rehearse_matching`, a step at a time; the sample server is appended to `made`."""
     context = GeneratorContext.live(base_url("127.0.0.1", 1))
     for sample in OTHER_SAMPLES:
-        MockService(load_pact(sample), MockOptions(), Logbook(), context)
+        other = MockService(load_pact(sample), MockOptions(), Logbook(), context)
         yield
+    json_type = [("content-type", "application/json")]
+    other.handle(HttpRequest("GET", "/users/1", "", [], b"", "1.1", None))
+    other.handle(HttpRequest("POST", "/users", "", json_type,
+                             b'{"id": 7, "email": "x@y.z", "n": 2.5}', "1.1", None))
+    other.handle(HttpRequest("POST", "/users", "", json_type, b'{"id": "7"}', "1.1", None))
+    yield
     service = MockService(load_pact(SAMPLE_PACT), MockOptions(), Logbook(), context)
     made.append(service)
     yield
