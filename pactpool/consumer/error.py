@@ -9,7 +9,6 @@ where, what was expected and what came, so a failed test reads at a glance.
 from __future__ import annotations
 
 import json
-from abc import ABC, abstractmethod
 from typing import Any
 
 from pactpool.errors import PactPoolError
@@ -96,13 +95,14 @@ def _request_text(request: dict[str, Any] | None) -> str:
     return "".join(lines)
 
 
-class Mismatch(ABC):
+class Mismatch:
     """A difference between the pact and what the mock server saw."""
 
     @property
-    @abstractmethod
     def type(self) -> str:
-        """The mismatch's kind, as pact-python names it (`BodyMismatch`, `MissingRequest`)."""
+        """The mismatch's kind, as pact-python names it (`BodyMismatch`, `MissingRequest`):
+        the class's own name, but for `GenericMismatch`."""
+        return type(self).__name__
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Mismatch:
@@ -197,19 +197,11 @@ class MissingRequest(_Request):
 
     _label = "Missing request (expected, never received)"
 
-    @property
-    def type(self) -> str:
-        return "MissingRequest"
-
 
 class RequestNotFound(_Request):
     """A request that matches no interaction (the actual request is in `request`)."""
 
     _label = "Unexpected request (matches no interaction)"
-
-    @property
-    def type(self) -> str:
-        return "RequestNotFound"
 
 
 class RequestMismatch(Mismatch):
@@ -220,10 +212,6 @@ class RequestMismatch(Mismatch):
         self._path = path
         self._mismatches = [m if isinstance(m, Mismatch) else Mismatch.from_dict(m)
                             for m in mismatches]
-
-    @property
-    def type(self) -> str:
-        return "RequestMismatch"
 
     @property
     def method(self) -> str:
@@ -274,10 +262,6 @@ class MethodMismatch(_Compared):
     def __init__(self, expected: str, actual: str, mismatch: str = "") -> None:
         super().__init__(expected, actual, mismatch)
 
-    @property
-    def type(self) -> str:
-        return "MethodMismatch"
-
     def __str__(self) -> str:
         return f"Method mismatch: {self._tail()}"
 
@@ -285,20 +269,12 @@ class MethodMismatch(_Compared):
 class PathMismatch(_Compared):
     """The request path differs."""
 
-    @property
-    def type(self) -> str:
-        return "PathMismatch"
-
     def __str__(self) -> str:
         return f"Path mismatch: {self._tail()}"
 
 
 class StatusMismatch(_Compared):
     """The response status differs (reported by provider verification, not by a mock server)."""
-
-    @property
-    def type(self) -> str:
-        return "StatusMismatch"
 
     def __str__(self) -> str:
         return f"Status mismatch: {self._tail()}"
@@ -312,10 +288,6 @@ class QueryMismatch(_Compared):
         self._parameter = parameter
 
     @property
-    def type(self) -> str:
-        return "QueryMismatch"
-
-    @property
     def parameter(self) -> str:
         return self._parameter
 
@@ -323,42 +295,33 @@ class QueryMismatch(_Compared):
         return f"Query mismatch, parameter '{self.parameter}': {self._tail()}"
 
 
-class HeaderMismatch(_Compared):
+class _Keyed(_Compared):
+    """Shared: a difference at one named entry (a header, a metadata key)."""
+
+    _label = ""
+
+    def __init__(self, key: str, expected: Any, actual: Any, mismatch: str) -> None:
+        super().__init__(expected, actual, mismatch)
+        self._key = key
+
+    @property
+    def key(self) -> str:
+        return self._key
+
+    def __str__(self) -> str:
+        return f"{self._label} '{self.key}': {self._tail()}"
+
+
+class HeaderMismatch(_Keyed):
     """A header is missing or different."""
 
-    def __init__(self, key: str, expected: Any, actual: Any, mismatch: str) -> None:
-        super().__init__(expected, actual, mismatch)
-        self._key = key
-
-    @property
-    def type(self) -> str:
-        return "HeaderMismatch"
-
-    @property
-    def key(self) -> str:
-        return self._key
-
-    def __str__(self) -> str:
-        return f"Header mismatch, header '{self.key}': {self._tail()}"
+    _label = "Header mismatch, header"
 
 
-class MetadataMismatch(_Compared):
+class MetadataMismatch(_Keyed):
     """A message's metadata entry is missing or different."""
 
-    def __init__(self, key: str, expected: Any, actual: Any, mismatch: str) -> None:
-        super().__init__(expected, actual, mismatch)
-        self._key = key
-
-    @property
-    def type(self) -> str:
-        return "MetadataMismatch"
-
-    @property
-    def key(self) -> str:
-        return self._key
-
-    def __str__(self) -> str:
-        return f"Metadata mismatch, key '{self.key}': {self._tail()}"
+    _label = "Metadata mismatch, key"
 
 
 class BodyTypeMismatch(_Compared):
@@ -372,10 +335,6 @@ class BodyTypeMismatch(_Compared):
         super().__init__(expected, actual, mismatch)
         self._expected_body = expected_body if expected_body is not None else expectedBody
         self._actual_body = actual_body if actual_body is not None else actualBody
-
-    @property
-    def type(self) -> str:
-        return "BodyTypeMismatch"
 
     @property
     def expected_body(self) -> bytes | str | None:
@@ -395,10 +354,6 @@ class BodyMismatch(_Compared):
     def __init__(self, path: str, expected: Any, actual: Any, mismatch: str) -> None:
         super().__init__(expected, actual, mismatch)
         self._path = path
-
-    @property
-    def type(self) -> str:
-        return "BodyMismatch"
 
     @property
     def path(self) -> str:

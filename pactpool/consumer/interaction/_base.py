@@ -12,6 +12,7 @@ import json
 import mimetypes
 import os
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -452,30 +453,16 @@ class Interaction:
     def with_metadata(self, metadata: dict[str, Any] | None = None,
                       part: PartName | None = None, /, **kwargs: Any) -> Self:
         """Add message metadata: JSON values, matchers allowed; a `None` value removes a key."""
-        if metadata is not None and not isinstance(metadata, dict):
-            raise TypeError(f"metadata must be a dict, not {type(metadata).__name__}")
         target = self._metadata_part(part)
-        for key, value in {**(metadata or {}), **kwargs}.items():
-            _check_str(key, "a metadata key")
-            target.forget("metadata", key)
-            if value is None:
-                target.metadata.pop(key, None)
-            else:
-                target.metadata[key] = target.place("metadata", key, value)
+        for key, value in _metadata_items(target, metadata, kwargs):
+            target.metadata[key] = target.place("metadata", key, value)
         return self
 
     def set_metadata(self, metadata: dict[str, str] | None = None,
                      part: PartName | None = None, /, **kwargs: str) -> Self:
         """Add message metadata given as JSON text (not parsed for matchers); None removes."""
-        if metadata is not None and not isinstance(metadata, dict):
-            raise TypeError(f"metadata must be a dict, not {type(metadata).__name__}")
         target = self._metadata_part(part)
-        for key, value in {**(metadata or {}), **kwargs}.items():
-            _check_str(key, "a metadata key")
-            target.forget("metadata", key)
-            if value is None:
-                target.metadata.pop(key, None)
-                continue
+        for key, value in _metadata_items(target, metadata, kwargs):
             _check_str(value, f"the value of metadata '{key}'")
             try:
                 target.metadata[key] = json.loads(value)
@@ -575,3 +562,17 @@ class Interaction:
         """Record the name of the test declaring this interaction (V4 `comments.testname`)."""
         self._comments["testname"] = _check_str(name, "a test name")
         return self
+
+
+def _metadata_items(target: Part, metadata: dict[str, Any] | None,
+                    more: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    """The metadata entries to set, checked; a `None` value's key is removed here instead."""
+    if metadata is not None and not isinstance(metadata, dict):
+        raise TypeError(f"metadata must be a dict, not {type(metadata).__name__}")
+    for key, value in {**(metadata or {}), **more}.items():
+        _check_str(key, "a metadata key")
+        target.forget("metadata", key)
+        if value is None:
+            target.metadata.pop(key, None)
+        else:
+            yield key, value
