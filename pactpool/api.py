@@ -6,9 +6,10 @@ import atexit
 import json
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Union
+from typing import Any, TypeVar, Union
 
 import orjson
 
@@ -186,15 +187,7 @@ def cleanup_mock_server(port: int) -> bool:
     The worker closes its listener, answers, and exits; its process is reaped in the
     background. False for a port pactpool does not own (already cleaned up included).
     """
-    ctl = get_controller()
-    try:
-        certificate = ctl.worker(port).certificate
-    except UnknownMockServerError:
-        return False
-    stopped = ctl.stop(port)
-    if stopped and certificate is not None and certificate.ca_file is not None:
-        _AUTHORITY.forget(certificate)
-    return stopped
+    return bool(_stop(port, get_controller().stop))
 
 
 def finish_mock_server(port: int) -> tuple[str, str | None] | None:
@@ -204,18 +197,28 @@ def finish_mock_server(port: int) -> tuple[str, str | None] | None:
 
     None for a port pactpool does not own.
     """
+    final = _stop(port, get_controller().stop_with_record)
+    if final is None:
+        return None
+    record, logs = final
+    return record.decode(), logs
+
+
+_Stopped = TypeVar("_Stopped")
+
+
+def _stop(port: int, stop: Callable[[int], _Stopped]) -> _Stopped | None:
+    """Stop the server on `port` with `stop`, then let go of its certificate; None for a port
+    pactpool does not own."""
     ctl = get_controller()
     try:
         certificate = ctl.worker(port).certificate
     except UnknownMockServerError:
         return None
-    final = ctl.stop_with_record(port)
-    if final is None:
-        return None
-    if certificate is not None and certificate.ca_file is not None:
+    stopped = stop(port)
+    if stopped and certificate is not None and certificate.ca_file is not None:
         _AUTHORITY.forget(certificate)
-    record, logs = final
-    return record.decode(), logs
+    return stopped
 
 
 class MockServer:
