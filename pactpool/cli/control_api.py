@@ -260,6 +260,10 @@ class ControlHandler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(data)))
         for name, value in (headers or {}).items():
             self.send_header(name, value)
+        if self.close_connection and self.request_version != "HTTP/1.0":
+            # Said out loud, so that a client does not send its next request on a
+            # connection this server is about to close (it would find it gone).
+            self.send_header("Connection", "close")
         self.end_headers()
         if data and self.command != "HEAD":
             self.wfile.write(data)
