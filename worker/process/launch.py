@@ -28,9 +28,11 @@ import threading
 from typing import Any
 
 from multiprocess import context as mp_context
-from multiprocess import forkserver, popen_forkserver, spawn, util
+from multiprocess import forkserver, popen_forkserver, process, spawn, util
 
 _MAIN_KEYS = ("init_main_from_path", "init_main_from_name")
+MARK = "pactpool_worker"
+"""A key of a worker's preparation data: the fork server's child may take the short path."""
 
 
 class _PickledPreparation:
@@ -46,6 +48,7 @@ class _PickledPreparation:
         data = spawn.get_preparation_data(name)
         for key in _MAIN_KEYS:
             data.pop(key, None)
+        data[MARK] = True  # `spawn.prepare` ignores keys it does not know
         with self._lock:
             if data != self._data:
                 buf = io.BytesIO()
@@ -105,3 +108,34 @@ class WorkerProcess(mp_context.ForkServerProcess):  # type: ignore[misc]
     @staticmethod
     def _Popen(process_obj: Any) -> Any:
         return WorkerPopen(process_obj)
+
+
+def child_main(fd: int, parent_sentinel: int) -> int:
+    """`multiprocess.spawn._main` as the fork server's child runs it, shortened for a worker.
+
+    A worker's process object is a stdlib pickle (`_dump_process`), and its target never
+    returns (`process.main.run` ends with `os._exit`): so it is read with the C unpickler and
+    its target is called directly, without `_bootstrap`'s bookkeeping for a process that
+    returns (standard streams, after-fork hooks of the fork server's own objects, exit
+    handlers). Anything else the fork server starts takes multiprocess's path unchanged.
+    """
+    with os.fdopen(fd, "rb", closefd=True) as from_parent:
+        process.current_process()._inheriting = True
+        try:
+            preparation = pickle.load(from_parent)
+            if not preparation.get(MARK):
+                spawn.prepare(preparation)
+                other = mp_context.reduction.pickle.load(from_parent)
+            else:
+                workdir = preparation.get("dir")
+                if workdir and workdir != os.getcwd():
+                    os.chdir(workdir)  # relative paths mean what they meant to the caller
+                worker = pickle.load(from_parent)
+                other = None
+        finally:
+            del process.current_process()._inheriting
+    if other is not None:
+        code: int = other._bootstrap(parent_sentinel)
+        return code
+    worker._target(*worker._args, **worker._kwargs)
+    return 0  # not reached: a worker ends with os._exit

@@ -11,6 +11,8 @@ from __future__ import annotations
 import encodings.idna  # the first getaddrinfo() imports it: do that once, here
 import gc
 
+from multiprocess import spawn
+
 import pactpool_worker.process.launch
 import pactpool_worker.process.main
 from pactpool_worker.process.warm_up import rehearse_matching
@@ -30,5 +32,7 @@ PRELOADED = (pactpool_worker.process.main, pactpool_worker.process.launch, uvloo
 # less private memory per worker; more runs bought nothing more).
 for _ in range(WARM_RUNS):
     rehearse_matching()
+# The fork server's children that are workers take the short path to their first line.
+spawn._main = pactpool_worker.process.launch.child_main
 gc.collect()
 gc.freeze()
