@@ -1,10 +1,21 @@
-"""Helpers the tests share: a port probe, a deadline poll, pact builders."""
+"""Helpers the tests share: a port probe, a deadline poll, pact builders, a real provider,
+and `pactpool serve` run as a user runs it."""
 
 from __future__ import annotations
 
+import contextlib
+import json
+import re
+import signal
 import socket
+import subprocess
+import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 
@@ -45,3 +56,75 @@ def interaction(description: str, method: str = "GET", path: str = "/", *,
         response["body"] = response_body
     return {"description": description, "request": {"method": method, "path": path, **request},
             "response": response}
+
+
+@contextlib.contextmanager
+def json_provider(body: Callable[[], Any]) -> Iterator[str]:
+    """A real provider for verification: `http.server` in a thread, answering every GET with
+    `body()` as JSON; yields its base URL."""
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            data = json.dumps(body()).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@dataclass
+class ServeRun:
+    """One `pactpool serve`: its URL, then (once stopped with SIGINT) what it printed."""
+
+    url: str
+    out: str = ""
+    err: str = ""
+    returncode: int | None = None
+
+
+@contextlib.contextmanager
+def pactpool_serve(pact: Path) -> Iterator[ServeRun]:
+    """Run `pactpool serve PACT` in a subprocess; the block's end interrupts it as Ctrl-C
+    would and collects its report."""
+    process = subprocess.Popen([sys.executable, "-m", "pactpool.cli", "serve", str(pact)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        banner = process.stdout.readline()
+        url = re.search(r"http://[\d.]+:\d+", banner)
+        assert url, banner
+        run = ServeRun(url.group(0))
+        yield run
+        process.send_signal(signal.SIGINT)
+        run.out, run.err = process.communicate(timeout=30)
+        run.returncode = process.returncode
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+def most_specific_full_match(interactions: list[Any], actual: Any) -> int | None:
+    """The long way selection must agree with: every interaction matched in full against
+    `actual`, the highest score wins, ties to the first; the index, or None for no full
+    match."""
+    from pactpool_worker.matching import match_request
+
+    best: tuple[int, int] | None = None
+    for interaction in interactions:
+        assert interaction.request is not None
+        result = match_request(interaction.request, actual)
+        if result.all_matched and (best is None or result.score() > best[0]):
+            best = result.score(), interaction.index
+    return best[1] if best is not None else None

@@ -292,18 +292,18 @@ def row_12(quick: bool, floor_ms: float) -> list[str]:
     ours: list[float] = []
     theirs: list[float] = []
     handle = ref.handle_from_pact(CONSUMER_PACT) if ref.available() else None
-    for _ in range(rounds):
+    def cycle(create: Callable[[], int], cleanup: Callable[[int], Any]) -> float:
         start = time.perf_counter()
-        port = pactpool.create_mock_server(CONSUMER_PACT)
+        port = create()
         get(HOST, port, "/users/1")
-        pactpool.cleanup_mock_server(port)
-        ours.append((time.perf_counter() - start) * 1000)
+        cleanup(port)
+        return (time.perf_counter() - start) * 1000
+
+    for _ in range(rounds):
+        ours.append(cycle(lambda: pactpool.create_mock_server(CONSUMER_PACT),
+                          pactpool.cleanup_mock_server))
         if handle is not None:
-            start = time.perf_counter()
-            port = ref.create(handle)
-            get(HOST, port, "/users/1")
-            ref.cleanup(port)
-            theirs.append((time.perf_counter() - start) * 1000)
+            theirs.append(cycle(lambda: ref.create(handle), ref.cleanup))
     if handle is not None:
         ref.free_handle(handle)
     line = (f"row 12, create + GET + cleanup, back to back: pactpool {median(ours):.3f} ms "

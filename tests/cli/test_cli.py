@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import httpx
 import orjson
-from support import interaction, poll, refuses, simple_pact
+from support import interaction, pactpool_serve, poll, refuses, simple_pact
 
 COMMAND = [sys.executable, "-m", "pactpool.cli"]
 
@@ -32,23 +31,12 @@ def test_demo_runs_and_closes_every_port() -> None:
 def test_serve_runs_until_interrupted_then_reports(tmp_path: Path) -> None:
     pact = tmp_path / "pact.json"
     pact.write_bytes(orjson.dumps(simple_pact(interaction("ping", "GET", "/ping"))))
-    process = subprocess.Popen([*COMMAND, "serve", str(pact)], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
-    try:
-        assert process.stdout is not None
-        banner = process.stdout.readline()
-        url = re.search(r"http://[\d.]+:\d+", banner)
-        assert url, banner
-        assert httpx.get(url.group(0) + "/nothing").status_code == 500
-        process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    assert process.returncode == 2, err
-    assert "unexpected: GET /nothing" in out
-    assert "missing: GET /ping" in out
-    port = int(url.group(0).rsplit(":", 1)[1])
+    with pactpool_serve(pact) as run:
+        assert httpx.get(run.url + "/nothing").status_code == 500
+    assert run.returncode == 2, run.err
+    assert "unexpected: GET /nothing" in run.out
+    assert "missing: GET /ping" in run.out
+    port = int(run.url.rsplit(":", 1)[1])
     assert poll(lambda: refuses(port))
 
 

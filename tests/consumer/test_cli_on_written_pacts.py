@@ -3,13 +3,12 @@ included, as they read any other pact."""
 
 from __future__ import annotations
 
-import re
-import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import httpx
+from support import pactpool_serve
 
 from pactpool.consumer import Pact, match
 
@@ -61,17 +60,6 @@ def test_check_reads_a_written_v3_message_pact(tmp_path: Path) -> None:
 
 def test_serve_answers_a_written_pact_and_reports_it_honoured(tmp_path: Path) -> None:
     path = _written(tmp_path)
-    process = subprocess.Popen([*COMMAND, "serve", str(path)], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
-    try:
-        assert process.stdout is not None
-        banner = process.stdout.readline()
-        url = re.search(r"http://[\d.]+:\d+", banner)
-        assert url, banner
-        assert httpx.get(url.group(0) + "/users/1").json() == {"id": 1, "name": "Ann"}
-        process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    assert process.returncode == 0, out + err  # honoured: messages are never requests
+    with pactpool_serve(path) as run:
+        assert httpx.get(run.url + "/users/1").json() == {"id": 1, "name": "Ann"}
+    assert run.returncode == 0, run.out + run.err  # honoured: messages are never requests

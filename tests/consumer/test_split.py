@@ -4,9 +4,7 @@ generators; and proof that pactpool serves, and pact_ffi's verifier accepts, wha
 from __future__ import annotations
 
 import datetime as dt
-import http.server
 import json
-import threading
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
+from support import json_provider
 
 import pactpool
 from pactpool.consumer import match, xml
@@ -161,26 +160,8 @@ PROVIDER_BODY = {
 def provider() -> Iterator[tuple[str, dict[str, Any]]]:
     state: dict[str, Any] = {"body": PROVIDER_BODY}
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            data = json.dumps(state["body"]).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", state
-    finally:
-        server.shutdown()
-        server.server_close()
+    with json_provider(lambda: state["body"]) as url:
+        yield url, state
 
 
 def verify(pact_file: Path, url: str) -> str | None:

@@ -7,15 +7,12 @@ must fail verification.
 
 from __future__ import annotations
 
-import json
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pact_ffi_check import ffi_parses
+from support import json_provider
 
 from pactpool.consumer import Pact, match
 
@@ -35,29 +32,6 @@ def write_pact(directory: Path) -> Path:
     return path
 
 
-def provider(body: dict[str, Any]) -> Iterator[str]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            data = json.dumps(body).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def verify(pact_file: Path, url: str) -> Any:
     verifier = (pact_module.Verifier("round-trip-users", host="127.0.0.1")
                 .add_transport(url=url).add_source(str(pact_file)))
@@ -69,12 +43,12 @@ OTHER_VALUES = {"id": 987, "name": "Zed", "tags": ["p", "q", "r"], "joined": "19
 
 def test_a_provider_with_other_values_of_the_same_types_passes(tmp_path: Path) -> None:
     pact_file = write_pact(tmp_path)
-    for url in provider(OTHER_VALUES):
+    with json_provider(lambda: OTHER_VALUES) as url:
         verify(pact_file, url)
 
 
 def test_a_provider_breaking_one_type_fails(tmp_path: Path) -> None:
     pact_file = write_pact(tmp_path)
-    for url in provider({**OTHER_VALUES, "id": "987"}):
-        with pytest.raises(RuntimeError):
-            verify(pact_file, url)
+    with json_provider(lambda: {**OTHER_VALUES, "id": "987"}) as url, \
+            pytest.raises(RuntimeError):
+        verify(pact_file, url)

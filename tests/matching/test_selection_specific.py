@@ -11,9 +11,10 @@ import random
 from typing import Any
 
 import pytest
+from support import most_specific_full_match
 
 from pactpool_worker.matching import InteractionIndex, match_request
-from pactpool_worker.pact import Interaction, Request, load_pact, request_from_http
+from pactpool_worker.pact import Request, load_pact, request_from_http
 
 HEADERS = {"Accept": "application/json", "Authorization": "Bearer t", "X-Tenant": "7"}
 
@@ -37,16 +38,6 @@ def _actual(rng: random.Random) -> Request:
                              rng.choice(["", "q=1"]), headers, b"")
 
 
-def _most_specific(interactions: list[Interaction], actual: Request) -> int | None:
-    best: tuple[int, int] | None = None
-    for interaction in interactions:
-        assert interaction.request is not None
-        result = match_request(interaction.request, actual)
-        if result.all_matched and (best is None or result.score() > best[0]):
-            best = result.score(), interaction.index
-    return best[1] if best is not None else None
-
-
 @pytest.mark.parametrize("seed", range(30))
 def test_most_specific_full_match_equals_brute_force(seed: int) -> None:
     rng = random.Random(seed)
@@ -57,7 +48,7 @@ def test_most_specific_full_match_equals_brute_force(seed: int) -> None:
     index = InteractionIndex(interactions)
     for _ in range(30):
         actual = _actual(rng)
-        want = _most_specific(interactions, actual)
+        want = most_specific_full_match(interactions, actual)
         for lowered in (False, True):
             selection = index.select(actual, lowered_headers=lowered)
             got = selection.interaction.index if selection.kind == "match" and \
@@ -77,5 +68,5 @@ def test_the_random_pacts_do_put_a_later_interaction_first() -> None:
             actual = _actual(rng)
             full = [i.index for i in interactions
                     if i.request and match_request(i.request, actual).all_matched]
-            later += bool(full) and _most_specific(interactions, actual) != full[0]
+            later += bool(full) and most_specific_full_match(interactions, actual) != full[0]
     assert later > 20

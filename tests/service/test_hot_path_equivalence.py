@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 import pytest
+from support import most_specific_full_match
 
 from pactpool_worker.http.wire import HttpRequest, HttpResponse, prepare, render
 from pactpool_worker.matching import InteractionIndex, match_request
@@ -75,13 +76,8 @@ def _near(rng: random.Random, interaction: Interaction) -> Request:
 
 def _brute_force(interactions: list[Interaction], actual: Request) -> tuple[str, int | None]:
     """The most specific full match (the highest score, ties to the first), else none."""
-    best: tuple[int, int] | None = None
-    for interaction in interactions:
-        assert interaction.request is not None
-        result = match_request(interaction.request, actual)
-        if result.all_matched and (best is None or result.score() > best[0]):
-            best = result.score(), interaction.index
-    return ("match", best[1]) if best is not None else ("other", None)
+    index = most_specific_full_match(interactions, actual)
+    return ("match", index) if index is not None else ("other", None)
 
 
 @pytest.mark.parametrize("seed", range(60))
