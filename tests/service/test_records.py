@@ -144,3 +144,4 @@ def test_the_recorders_json_text_is_its_record_serialised_whatever_the_reading_o
     kinds = [entry["type"] for entry in orjson.loads(text)]
     assert kinds == ["request-mismatch", "request-not-found", "request-mismatch",
                      "missing-request"]
+

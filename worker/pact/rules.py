@@ -8,6 +8,7 @@ per-location lookup, and `MatchingRules` all categories of a request, response o
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -241,3 +242,22 @@ def _json_key(category: str, rp: RulePath) -> str:
 
 def _rule_list_json(rl: RuleList) -> dict[str, Any]:
     return {"matchers": [dict(r.raw) for r in rl.rules], "combine": rl.combine}
+
+
+def rule_regexes(rules: MatchingRules | None) -> Iterator[RuleRegex]:
+    """Every regex of these rules, the nested ones (eachKey, eachValue, arrayContains
+    variants) included: what a server can learn at load about the engines it will run."""
+    if rules is None:
+        return
+    pending: list[RuleCategory] = list(rules.categories.values())
+    lists: list[RuleList] = []
+    while pending or lists:
+        if pending:
+            lists += [rule_list for _, rule_list in pending.pop().entries]
+            continue
+        for rule in lists.pop().rules:
+            if rule.regex is not None:
+                yield rule.regex
+            if rule.sub_rules is not None:
+                lists.append(rule.sub_rules)
+            pending += [variant.rules for variant in rule.variants]
