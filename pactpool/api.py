@@ -119,7 +119,7 @@ def mock_server_matched(port: int) -> bool:
     False for a port pactpool does not own, and for a server whose process died.
     """
     try:
-        return bool(get_controller().call(port, "matched"))
+        return get_controller().matched(port)
     except (UnknownMockServerError, WorkerDiedError):
         return False
 
@@ -131,6 +131,8 @@ def mock_server_mismatches(port: int) -> str | None:
     """
     ctl = get_controller()
     try:
+        if ctl.known_matched(port):
+            return "[]"
         text = ctl.call(port, "mismatches")  # the worker's JSON text (keys sorted), unparsed
     except UnknownMockServerError:
         return None

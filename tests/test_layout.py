@@ -86,6 +86,7 @@ ALLOWED: dict[str, set[str]] = {
     "pactpool.errors": {"pactpool_worker.protocol"},
     "pactpool.report": {"pactpool_worker.records", "pactpool_worker.matching"},
     "pactpool.control": {"pactpool.errors", "pactpool_worker.protocol", "pactpool_worker.records",
+                         "pactpool_worker.generators", "pactpool_worker.service.mock",
                          "pactpool_worker.process.launch", "pactpool_worker.process.main"},
     "pactpool.pact_files": {"pactpool.errors"},
     "pactpool.api": {"pactpool", "pactpool.control", "pactpool.errors", "pactpool.report",

@@ -21,7 +21,12 @@ OPS: frozenset[str] = frozenset(
 
 
 HELLO_ID: Final = 0
-"""The id of the one frame a pool worker sends unasked: `{"idle": true, "pid": ...}`."""
+"""The id of the first frame a worker sends unasked: `{"idle": true, "pid": ...}`, with
+`host`, `port` and `listener_fd` (its descriptor number) from a pool worker that already
+listens."""
+VERDICT_ID: Final = -2
+"""The id of the frames a serving worker sends unasked each time its verdict changes:
+`{"matched": bool}`, written before the answer to the request that changed it."""
 
 ErrorKind = Literal["worker-error", "invalid-pact", "address-in-use", "bind-failed", "tls",
                     "protocol", "internal"]
@@ -84,6 +89,11 @@ def encode_request(frame_id: int, op: Op, args: dict[str, Any] | None = None,
 def encode_result(frame_id: int, result: Any) -> bytes:
     """A successful reply."""
     return orjson.dumps({"id": frame_id, "ok": True, "result": result})
+
+
+def encode_verdict(matched: bool) -> bytes:
+    """The unasked frame that says what `matched` is now (see `VERDICT_ID`)."""
+    return orjson.dumps({"id": VERDICT_ID, "ok": True, "result": {"matched": matched}})
 
 
 def encode_raw_result(frame_id: int, payload: bytes, result: Any = None) -> bytes:

@@ -20,8 +20,16 @@ import orjson
 from multiprocess import forkserver
 
 from pactpool.control.certificates import ServerCertificate
-from pactpool.control.pipe import STOP_GRACE, Worker, roundtrip
-from pactpool.control.pool import WarmPool
+from pactpool.control.pipe import (
+    STOP_GRACE,
+    Worker,
+    await_reply,
+    catch_up,
+    post,
+    roundtrip,
+)
+from pactpool.control.pool import WarmPool, being_killed
+from pactpool.control.port_closer import borrow_listener, shut
 from pactpool.control.reaper import Reaper
 from pactpool.errors import (
     InvalidPactError,
@@ -32,10 +40,15 @@ from pactpool.errors import (
     error_from_worker,
 )
 from pactpool_worker import protocol
+from pactpool_worker.generators import base_url
 from pactpool_worker.process.launch import WorkerProcess
 from pactpool_worker.records import ServerFailedEntry
+from pactpool_worker.service.mock import MockOptions, check_servable
 
 DEFAULT_POOL_SIZE = 2
+EARLY_PACT_BYTES = 64 * 1024
+"""The largest pact a create checks here instead of waiting for the worker's `ready` (a
+larger one would cost this process as much as the wait)."""
 POOL_HOST = "127.0.0.1"
 DEFAULT_TIMEOUT = 5.0
 DEFAULT_START_TIMEOUT = 30.0
@@ -84,8 +97,14 @@ class Controller:
                                 "log_level": self.log_level, "limits": dict(self.limits)}
         if certificate is not None:
             args["tls"] = {"cert": certificate.cert_file, "key": certificate.key_file}
+        keeps_socket = self._keeps_its_socket(worker, host, port, certificate)
+        if not keeps_socket:
+            worker.listener_fd = None  # the worker closes that socket and binds another
         try:
-            reply = roundtrip(worker, "load", args, self.start_timeout, attachment=pact)
+            if keeps_socket and len(pact) <= EARLY_PACT_BYTES:
+                reply = self._load_without_waiting(worker, args, pact)
+            else:
+                reply = roundtrip(worker, "load", args, self.start_timeout, attachment=pact)
         except WorkerDiedError as exc:
             self._reap(worker)
             if pooled is not None:
@@ -102,9 +121,38 @@ class Controller:
         ready = reply["result"]
         worker.host, worker.port, worker.pid = ready["host"], ready["port"], ready["pid"]
         worker.scheme = ready.get("scheme", "http")
+        if isinstance(ready.get("listener_fd"), int):
+            worker.listener_fd = ready["listener_fd"]
         with self._registry_lock:
             self._workers[worker.port] = worker
         return worker
+
+    def _keeps_its_socket(self, worker: Worker, host: str, port: int,
+                          certificate: ServerCertificate | None) -> bool:
+        """A pool worker whose listening socket is the one this create asks for: port 0 on
+        its host, plain HTTP, default limits (the worker's `_early_fits`)."""
+        return worker.idle_address is not None and port == 0 and \
+            host == worker.idle_address[0] and certificate is None and not self.limits
+
+    def _load_without_waiting(self, worker: Worker, args: dict[str, Any],
+                              pact: bytes) -> protocol.ReplyFrame:
+        """The pool's fast path: post the pact, check it here, publish the port at once.
+
+        The worker already listens on `idle_address`; connections wait in its backlog, and
+        a request that comes before the worker read its pact makes it read it first. The
+        pact is checked here, with the worker's own loader, while the worker loads it: a
+        pact that fails here waits for the worker's answer, the error a create reports.
+        What the later `ready` says is read by the next call (`Worker.late_failure`).
+        """
+        frame_id = post(worker, "load", args, self.start_timeout, attachment=pact)
+        assert worker.idle_address is not None
+        host, port = worker.idle_address
+        if not _servable(pact, bool(args["cors_preflight"]), base_url(host, port)):
+            return await_reply(worker, "load", frame_id, self.start_timeout)
+        if being_killed(worker.pid):  # killed while idle: its port is about to go
+            raise WorkerDiedError(f"the pool worker (pid {worker.pid}) was killed", None)
+        return {"id": frame_id, "ok": True,
+                "result": {"host": host, "port": port, "pid": worker.pid, "scheme": "http"}}
 
     def stop(self, port: int, grace: float = STOP_GRACE) -> bool:
         """Stop the worker on `port`; True if there was one. Returns once the port is closed.
@@ -117,7 +165,9 @@ class Controller:
             worker = self._workers.pop(port, None)
         if worker is None:
             return False
-        if self._close_port(worker, grace):
+        if self._close_here(worker):
+            pass
+        elif self._close_port(worker, grace):
             self._reaper.add(worker)
         else:
             self._kill_and_reap(worker)
@@ -135,6 +185,8 @@ class Controller:
             worker = self._workers.pop(port, None)
         if worker is None:
             return None
+        if self._known_matched(worker) and self._close_here(worker):
+            return b"[]", None  # matched: no mismatch, so no log either
         final: tuple[bytes, str | None] | None = None
         if worker.alive:
             try:
@@ -150,6 +202,22 @@ class Controller:
         self._kill_and_reap(worker)
         failed = orjson.dumps([mock_server_failed_entry(worker)], option=orjson.OPT_SORT_KEYS)
         return failed, None
+
+    def _close_here(self, worker: Worker) -> bool:
+        """Stop a worker without a round trip, where its port can be closed from here: copy
+        its listening socket, kill it, and shut the copy (the port refuses at once, before
+        the process is gone). Nothing it holds is wanted after a cleanup; the reaper
+        collects the process. False when the port cannot be closed from here."""
+        if worker.listener_fd is None or not worker.alive:
+            return False
+        listener = borrow_listener(worker.pid, worker.listener_fd, worker.port)
+        if listener is None:
+            return False
+        with contextlib.suppress(OSError, ValueError):
+            worker.process.kill()  # first: the worker never runs again, so never sees the shut
+        shut(listener)
+        self._reaper.add(worker)
+        return True
 
     def _close_port(self, worker: Worker, grace: float) -> bool:
         """Ask the worker to close its port and exit; True once it says it has."""
@@ -226,6 +294,21 @@ class Controller:
         return worker
 
     # -- queries -------------------------------------------------------------------------
+
+    def matched(self, port: int) -> bool:
+        """The server's verdict: as the worker last said unasked, or asked now."""
+        worker = self.worker(port)
+        if catch_up(worker) and worker.verdict is not None:
+            return worker.verdict
+        return bool(self.call(port, "matched"))
+
+    def known_matched(self, port: int) -> bool:
+        """True when the worker has said it matched (no mismatch to read); no round trip."""
+        return self._known_matched(self.worker(port))
+
+    @staticmethod
+    def _known_matched(worker: Worker) -> bool:
+        return catch_up(worker) and worker.verdict is True
 
     def call(self, port: int, op: protocol.Op, args: dict[str, Any] | None = None,
              timeout: float | None = None) -> Any:
@@ -323,6 +406,15 @@ class Controller:
 _LIVE_CONTROLLERS: weakref.WeakSet[Controller] = weakref.WeakSet()
 
 
+def _servable(pact: bytes, cors_preflight: bool, url: str) -> bool:
+    """Whether the worker's own checks, run in this process, accept the pact."""
+    try:
+        check_servable(pact, MockOptions(cors_preflight=cors_preflight), url)
+    except Exception:
+        return False  # the worker says what is wrong, in its answer
+    return True
+
+
 def _after_fork_in_child() -> None:
     """A harness that forks must not keep its workers' pipes, nor the forkserver, alive."""
     for controller in list(_LIVE_CONTROLLERS):
@@ -343,8 +435,10 @@ os.register_at_fork(after_in_child=_after_fork_in_child)
 
 def mock_server_failed_entry(worker: Worker) -> dict[str, Any]:
     """The mismatch record pactpool adds for a worker that died on its own."""
-    return ServerFailedEntry(f"the mock server process (pid {worker.pid}) died",
-                             worker.exit_status).to_json()
+    what = f"the mock server process (pid {worker.pid}) died"
+    if worker.late_failure is not None:
+        what += f" after it could not serve its pact: {worker.late_failure}"
+    return ServerFailedEntry(what, worker.exit_status).to_json()
 
 
 __all__ = ["Controller", "PactPoolError", "Worker", "mock_server_failed_entry"]

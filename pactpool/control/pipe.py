@@ -47,6 +47,17 @@ class Worker:
     pipe_timeout: float | None = None
     """The deadline the pipe's reads and writes carry now (set per call when it changes)."""
     poller: Any = None
+    idle_address: tuple[str, int] | None = None
+    """Where a pool worker already listens (from its hello), for a create with port 0."""
+    listener_fd: int | None = None
+    """The descriptor number of the worker's listening socket, as its hello or its `ready`
+    named it: the controller closes the port with it (`port_closer`)."""
+    verdict: bool | None = None
+    """What `matched` is, as the worker last said unasked (None: not known yet)."""
+    posted: int | None = None
+    """The id of a frame sent with `post` whose reply was not read yet."""
+    late_failure: str | None = None
+    """What the reply to a posted frame said went wrong, if it did."""
     """A `select.poll` on the pipe and the sentinel, made once by `readable`: calls hold
     `lock`, and an idle worker is polled only by the pool, under its own lock."""
 
@@ -71,54 +82,141 @@ def roundtrip(worker: Worker, op: protocol.Op, args: dict[str, Any],
     `WorkerDiedError`. A reply cut off half-way marks the pipe out of step for good.
     """
     deadline = time.monotonic() + timeout
+    _acquire(worker, timeout)
+    try:
+        frame_id = _send(worker, op, args, timeout, attachment)
+        return _await_reply(worker, op, frame_id, deadline, timeout)
+    finally:
+        worker.lock.release()
+
+
+def post(worker: Worker, op: protocol.Op, args: dict[str, Any], timeout: float,
+         attachment: bytes | None = None) -> int:
+    """Send one request frame without waiting for its reply; returns the frame's id.
+
+    The reply comes later, on the pipe, ahead of the next call's: that call's wait reads it
+    and keeps what it says in `Worker.late_failure` (only `load` is posted, as the pool's
+    fast path of a create: see `Controller.create`).
+    """
+    _acquire(worker, timeout)
+    try:
+        frame_id = _send(worker, op, args, timeout, attachment)
+        worker.posted = frame_id
+        return frame_id
+    finally:
+        worker.lock.release()
+
+
+def await_reply(worker: Worker, op: protocol.Op, frame_id: int,
+                timeout: float) -> protocol.ReplyFrame:
+    """Wait for the reply to a frame sent with `post`."""
+    deadline = time.monotonic() + timeout
+    _acquire(worker, timeout)
+    try:
+        return _await_reply(worker, op, frame_id, deadline, timeout)
+    finally:
+        worker.lock.release()
+
+
+def _acquire(worker: Worker, timeout: float) -> None:
     if not worker.lock.acquire(timeout=timeout):
         raise WorkerTimeoutError(f"mock server on port {worker.port} is busy with another "
                                  f"call that did not finish within {timeout:g}s")
+
+
+def _send(worker: Worker, op: protocol.Op, args: dict[str, Any], timeout: float,
+          attachment: bytes | None) -> int:
+    """Write one request frame and its attachment in one write (the caller holds the lock)."""
+    if not worker.alive:
+        raise died(worker)
+    if worker.out_of_step:
+        raise WorkerTimeoutError(
+            f"mock server on port {worker.port} (pid {worker.pid}) stopped answering "
+            "half-way through a reply earlier; cleanup_mock_server will stop it")
+    frame_id = next(worker.ids)
     try:
-        if not worker.alive:
-            raise died(worker)
-        if worker.out_of_step:
+        if worker.pipe_timeout != timeout:
+            pipe_deadline(worker.conn, timeout)
+            worker.pipe_timeout = timeout
+        frame = protocol.encode_request(frame_id, op, args, attachment=attachment is not None)
+        write_all(worker.conn.fileno(), protocol.wire_messages(
+            frame, *([] if attachment is None else [attachment])))
+    except BlockingIOError:
+        worker.out_of_step = True
+        raise WorkerTimeoutError(f"mock server on port {worker.port} (pid {worker.pid}) "
+                                 f"did not take '{op}' within {timeout:g}s") from None
+    except OSError:
+        note_death(worker)
+        raise died(worker) from None
+    return frame_id
+
+
+def _await_reply(worker: Worker, op: protocol.Op, frame_id: int, deadline: float,
+                 timeout: float) -> protocol.ReplyFrame:
+    """Read replies until the one to `frame_id` (the caller holds the lock)."""
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
             raise WorkerTimeoutError(
-                f"mock server on port {worker.port} (pid {worker.pid}) stopped answering "
-                "half-way through a reply earlier; cleanup_mock_server will stop it")
-        frame_id = next(worker.ids)
-        try:
-            if worker.pipe_timeout != timeout:
-                pipe_deadline(worker.conn, timeout)
-                worker.pipe_timeout = timeout
-            frame = protocol.encode_request(frame_id, op, args,
-                                            attachment=attachment is not None)
-            write_all(worker.conn.fileno(), protocol.wire_messages(
-                frame, *([] if attachment is None else [attachment])))
-        except BlockingIOError:
-            worker.out_of_step = True
-            raise WorkerTimeoutError(f"mock server on port {worker.port} (pid {worker.pid}) "
-                                     f"did not take '{op}' within {timeout:g}s") from None
-        except OSError:
-            note_death(worker)
-            raise died(worker) from None
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise WorkerTimeoutError(
-                    f"mock server on port {worker.port} (pid {worker.pid}) did not answer "
-                    f"'{op}' within {timeout:g}s; cleanup_mock_server will still stop it")
-            ready = worker.readable(remaining)
-            if worker.conn.fileno() in ready:
-                reply = protocol.decode_reply(_receive(worker, op, timeout))
-                if reply.get("attachment"):
-                    # sent in the same write as its frame: already here, or on its way
-                    attached = _receive(worker, op, timeout)
-                    if reply["id"] == frame_id:
-                        reply["attached"] = attached
+                f"mock server on port {worker.port} (pid {worker.pid}) did not answer "
+                f"'{op}' within {timeout:g}s; cleanup_mock_server will still stop it")
+        ready = worker.readable(remaining)
+        if worker.conn.fileno() in ready:
+            reply = protocol.decode_reply(_receive(worker, op, timeout))
+            if reply.get("attachment"):
+                # sent in the same write as its frame: already here, or on its way
+                attached = _receive(worker, op, timeout)
                 if reply["id"] == frame_id:
-                    return reply
-                continue  # a late answer to a call that timed out earlier
-            if ready:
-                note_death(worker)
-                raise died(worker)
+                    reply["attached"] = attached
+            _note(worker, reply)
+            if reply["id"] == frame_id:
+                return reply
+            continue  # unasked, posted, or a late answer to a call that timed out earlier
+        if ready:
+            note_death(worker)
+            raise died(worker)
+
+
+def catch_up(worker: Worker) -> bool:
+    """Read what the worker said unasked (its verdict, a posted frame's answer) without
+    waiting; False if it is gone or its pipe cannot be read now (ask it instead)."""
+    if not worker.lock.acquire(timeout=0.05):
+        return False
+    try:
+        if not worker.alive or worker.out_of_step:
+            return False
+        while True:
+            ready = worker.readable(0.0)
+            if not ready:
+                return True
+            if worker.conn.fileno() not in ready:
+                return False  # the sentinel: the process ended
+            try:
+                reply = protocol.decode_reply(_receive(worker, "matched", STOP_GRACE))
+            except (WorkerDiedError, WorkerTimeoutError, protocol.ProtocolError):
+                return False
+            if reply.get("attachment"):  # a late answer to a call that timed out: drop it
+                try:
+                    _receive(worker, "matched", STOP_GRACE)
+                except (WorkerDiedError, WorkerTimeoutError):
+                    return False
+            _note(worker, reply)
     finally:
         worker.lock.release()
+
+
+def _note(worker: Worker, reply: protocol.ReplyFrame) -> None:
+    """Keep what a reply says of the server's state: its verdict, a posted load's failure."""
+    if reply["id"] == worker.posted:
+        worker.posted = None
+        if not reply["ok"]:
+            error = reply.get("error") or {}
+            worker.late_failure = str(error.get("reason") or error.get("message"))
+    if reply["ok"] and isinstance(reply.get("result"), dict):
+        matched = reply["result"].get("matched")
+        if isinstance(matched, bool) and (reply["id"] == protocol.VERDICT_ID or
+                                          "port" in reply["result"]):
+            worker.verdict = matched
 
 
 def _receive(worker: Worker, op: str, timeout: float) -> bytes:

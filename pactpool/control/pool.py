@@ -17,6 +17,7 @@ a single create from a quiet pool faster.
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 from collections import deque
@@ -183,6 +184,10 @@ class WarmPool:
             if worker.conn.poll(self.hello_timeout):
                 hello = protocol.decode_reply(worker.conn.recv_bytes())
                 if hello["id"] == protocol.HELLO_ID and hello["ok"]:
+                    said = hello.get("result") or {}
+                    if isinstance(said.get("listener_fd"), int):
+                        worker.listener_fd = said["listener_fd"]
+                        worker.idle_address = (str(said["host"]), int(said["port"]))
                     return worker
         except (EOFError, OSError, protocol.ProtocolError):
             pass
@@ -191,5 +196,23 @@ class WarmPool:
 
 
 def _still_idle(worker: Any) -> bool:
-    """Alive and silent: an idle worker's pipe (or sentinel) is readable only once it died."""
-    return not worker.readable(0.0)
+    """Alive and silent: an idle worker's pipe (or sentinel) is readable only once it died,
+    and a worker killed a moment ago (not torn down yet) has the kill still pending."""
+    return not worker.readable(0.0) and not being_killed(worker.pid)
+
+
+_SIGKILL_BIT = 1 << (signal.SIGKILL - 1)
+_PF_EXITING = 0x4
+
+
+def being_killed(pid: int) -> bool:
+    """Whether process `pid` has a SIGKILL pending or is exiting (Linux's /proc; False
+    where that cannot be read). A create hands out a pool worker's port before the worker
+    answers, so a worker killed a moment ago must not be handed out."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rpartition(b")")[2].split()
+        state, flags, pending = fields[0], int(fields[6]), int(fields[28])
+    except (OSError, IndexError, ValueError):
+        return False
+    return state in (b"Z", b"X") or bool(flags & _PF_EXITING) or bool(pending & _SIGKILL_BIT)

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import gc
 import os
+import select
 import signal
 import socket
 import ssl
@@ -54,79 +55,153 @@ def _serve(conn: Any, settings: dict[str, Any]) -> int:
     spare = _prebind(settings.get("prebind_host"))
     loop = _new_loop()
     asyncio.set_event_loop(loop)
-    slot = ServiceSlot(loop)
+    slot = ServiceSlot(loop, conn)
     early: asyncio.AbstractServer | None = None
+    hello: dict[str, Any] = {"idle": True, "pid": os.getpid()}
     if spare is not None:  # a pool worker: idle time is free, a create's time is not
         early = loop.run_until_complete(start_server(spare, slot.handle, on_reject=slot.reject))
+        hello["host"], hello["port"] = bound_address(spare)
+        hello["listener_fd"] = spare.fileno()
+    startup = Startup(conn, loop, slot, spare, early)
     # Hello (id 0): set up and waiting. A pool keeps workers in this state until a create.
-    conn.send_bytes(protocol.encode_result(protocol.HELLO_ID, {"idle": True, "pid": os.getpid()}))
+    # Its port is the one a create with port 0 gets: the controller may publish it once the
+    # load frame is written, and a request that comes before the frame is read loads it.
+    conn.send_bytes(protocol.encode_result(protocol.HELLO_ID, hello))
     if spare is not None and settings.get("rehearse", True):
-        _rehearse_until_needed(conn, loop)
-    try:
-        data = conn.recv_bytes()
-    except (EOFError, OSError):
-        return 0
-    frame = protocol.decode_request(data)
-    pact_text = conn.recv_bytes() if frame["attachment"] else b""
-    if frame["op"] != "load":
-        conn.send_bytes(protocol.encode_error(frame["id"], {
-            "kind": protocol.PROTOCOL, "message": f"expected a load frame, got {frame['op']!r}"}))
-        return 2
-    args = frame["args"]
-    log = Logbook(level=str(args.get("log_level", "info")))
-    gc.disable()  # a load only builds objects that live as long as the worker: nothing to find
-    try:
-        pact = load_pact(pact_text)
-        tls = server_tls_context(args.get("tls"))
-        limits = Limits(**args.get("limits", {}))
-        wanted = (str(args.get("host", "127.0.0.1")), int(args.get("port", 0)))
-        if spare is not None and early is not None and \
-                not _early_fits(spare, wanted, tls, limits):
-            early.close()  # another address, TLS or other limits: serve a fresh socket
-            spare.close()
-            early = None
-        sock = spare if spare is not None and early is not None else bind_listener(*wanted)
-        host, port = bound_address(sock)
-        url = base_url(host, port)
-        if tls is not None:
-            url = "https" + url[len("http"):]
-        service = MockService(pact, MockOptions(cors_preflight=bool(args.get("cors_preflight"))),
-                              log, GeneratorContext.live(url))
-    except WorkerError as exc:
-        conn.send_bytes(protocol.encode_error(frame["id"], exc.to_json()))
-        return 0
-    except Exception as exc:  # a hostile pact the loader did not foresee: still typed
-        problem = PactLoadError(f"the pact cannot be served: {type(exc).__name__}: {exc}", "$")
-        conn.send_bytes(protocol.encode_error(frame["id"], problem.to_json()))
-        return 0
-    finally:
-        gc.enable()
-    gc.freeze()  # and no collection while serving walks the pact and the server again
-    for warning in pact.warnings:  # read leniently: say what was assumed (docs/compatibility.md)
-        log.log("warn", f"pact {warning}")
-    log.log("info", f"serving pact {pact.consumer} -> {pact.provider} "
-                    f"({len(pact.interactions)} interactions, spec {pact.spec_version}) "
-                    f"on {host}:{port}")
-    slot.service = service
-    listener = early if early is not None else loop.run_until_complete(
-        start_server(sock, slot.handle, limits=limits, ssl=tls, on_reject=slot.reject))
-    return _event_loop(conn, loop, frame["id"], service, Listener(listener, sock),
-                       ready={"host": host, "port": port, "pid": os.getpid(),
-                              "scheme": "https" if tls else "http"})
+        _rehearse_until_needed(conn, loop, startup.loaded)
+    return startup.serve()
 
 
-def _rehearse_until_needed(conn: Any, loop: asyncio.AbstractEventLoop) -> None:
+class Startup:
+    """Read the load frame, load the pact, build the service: once, whichever asks first.
+
+    Normally the worker does it when the frame arrives. A pool worker's port may be
+    published before that (the controller checks the pact itself and does not wait for
+    `ready`), so a request on that port that comes first does it before it is answered:
+    the frame is in the pipe by then, written whole before the port was made known.
+    """
+
+    def __init__(self, conn: Any, loop: asyncio.AbstractEventLoop, slot: ServiceSlot,
+                 spare: socket.socket | None, early: asyncio.AbstractServer | None) -> None:
+        self.conn = conn
+        self.loop = loop
+        self.slot = slot
+        self.spare = spare
+        self.early = early
+        self.loaded: asyncio.Future[None] = loop.create_future()
+        """Done once the frame was read (whatever it said): the rehearsal stops then."""
+        self.exit_code: int | None = None
+        self.frame_id = 0
+        self.sock: socket.socket | None = None
+        self.limits = Limits()
+        self.tls: ssl.SSLContext | None = None
+        self.ready: dict[str, Any] = {}
+        slot.load_now = self.load_if_sent
+
+    def load_if_sent(self) -> None:
+        """For a request that came before the pact was read: load it now, if it was sent."""
+        fd = self.conn.fileno()
+        if not self.loaded.done() and _readable_now(fd):
+            os.set_blocking(fd, True)  # the loop made it non-blocking; frames are read whole
+            self.load()
+
+    def load(self) -> None:
+        if self.loaded.done():
+            return
+        self.loaded.set_result(None)
+        try:
+            data = self.conn.recv_bytes()
+        except (EOFError, OSError):
+            self.exit_code = 0
+            return
+        frame = protocol.decode_request(data)
+        pact_text = self.conn.recv_bytes() if frame["attachment"] else b""
+        self.frame_id = frame["id"]
+        if frame["op"] != "load":
+            self._fail(2, {"kind": protocol.PROTOCOL,
+                           "message": f"expected a load frame, got {frame['op']!r}"})
+            return
+        args = frame["args"]
+        log = Logbook(level=str(args.get("log_level", "info")))
+        gc.disable()  # a load only builds objects that live as long as the worker
+        try:
+            pact = load_pact(pact_text)
+            self.tls = tls = server_tls_context(args.get("tls"))
+            self.limits = limits = Limits(**args.get("limits", {}))
+            wanted = (str(args.get("host", "127.0.0.1")), int(args.get("port", 0)))
+            if self.spare is not None and self.early is not None and \
+                    not _early_fits(self.spare, wanted, tls, limits):
+                self.early.close()  # another address, TLS or other limits: a fresh socket
+                self.spare.close()
+                self.early = None
+            sock = self.spare if self.spare is not None and self.early is not None \
+                else bind_listener(*wanted)
+            self.sock = sock
+            host, port = bound_address(sock)
+            url = base_url(host, port)
+            if tls is not None:
+                url = "https" + url[len("http"):]
+            service = MockService(pact, MockOptions(
+                cors_preflight=bool(args.get("cors_preflight"))), log, GeneratorContext.live(url))
+        except WorkerError as exc:
+            self._fail(0, exc.to_json())
+            return
+        except Exception as exc:  # a hostile pact the loader did not foresee: still typed
+            problem = PactLoadError(f"the pact cannot be served: {type(exc).__name__}: {exc}",
+                                    "$")
+            self._fail(0, problem.to_json())
+            return
+        finally:
+            gc.enable()
+        gc.freeze()  # and no collection while serving walks the pact and the server again
+        for warning in pact.warnings:  # read leniently: say what was assumed
+            log.log("warn", f"pact {warning}")
+        log.log("info", f"serving pact {pact.consumer} -> {pact.provider} "
+                        f"({len(pact.interactions)} interactions, spec {pact.spec_version}) "
+                        f"on {host}:{port}")
+        self.slot.service = service
+        self.ready = {"host": host, "port": port, "pid": os.getpid(),
+                      "scheme": "https" if tls else "http", "listener_fd": sock.fileno()}
+
+    def _fail(self, code: int, error: dict[str, Any]) -> None:
+        self.conn.send_bytes(protocol.encode_error(self.frame_id, error))
+        self.exit_code = code
+
+    def serve(self) -> int:
+        """Load (unless a request did already), then serve until told to stop."""
+        self.load()
+        service = self.slot.service
+        if self.exit_code is not None or service is None or self.sock is None:
+            return self.exit_code or 0
+        self.ready["matched"] = self.slot.told = service.recorder.matched()  # the first verdict
+        listener = self.early if self.early is not None else self.loop.run_until_complete(
+            start_server(self.sock, self.slot.handle, limits=self.limits, ssl=self.tls,
+                         on_reject=self.slot.reject))
+        return _event_loop(self.conn, self.loop, self.frame_id, service,
+                           Listener(listener, self.sock), ready=self.ready)
+
+
+def _readable_now(fd: int) -> bool:
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(0))
+
+
+def _rehearse_until_needed(conn: Any, loop: asyncio.AbstractEventLoop,
+                           loaded: asyncio.Future[None]) -> None:
     """Rehearse a step per loop pass until the pipe has something to say (the pact, or its
-    end), then drop the rest of the rehearsal. A rehearsal that ends first leaves the loop
-    too: a blocking read of the pipe wakes sooner for the pact than the loop does."""
+    end) or a request loaded the pact, then drop the rest of the rehearsal. A rehearsal
+    that ends first leaves the loop too: a blocking read of the pipe wakes sooner for the
+    pact than the loop does."""
     needed: asyncio.Future[None] = loop.create_future()
     fd = conn.fileno()
 
-    def stop_waiting() -> None:
+    def stop_waiting(_: object = None) -> None:
         if not needed.done():
             needed.set_result(None)
 
     loop.add_reader(fd, stop_waiting)
+    loaded.add_done_callback(stop_waiting)
     _in_idle_time(loop, rehearsal_steps(loop), until=needed, finished=stop_waiting)
     try:
         loop.run_until_complete(needed)
@@ -160,21 +235,42 @@ class ServiceSlot:
     (`mock_server_mismatches`) finds it made and the request did not wait for it.
     """
 
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, conn: Any) -> None:
         self.service: MockService | None = None
+        self.load_now: Callable[[], None] | None = None
+        """Loads the pact if it was sent but not read yet (see `Startup`)."""
+        self.told: bool | None = None
+        """The verdict the controller was last told (None: not yet)."""
         self._loop = loop
+        self._conn = conn
         self._serialising = False
 
     def handle(self, request: HttpRequest) -> HttpResponse:
         service = self.service
+        if service is None and self.load_now is not None:
+            self.load_now()
+            service = self.service
         if service is None:  # nobody knows this port yet; answer sanely all the same
             return HttpResponse(503, [("Content-Type", "application/json; charset=utf-8")],
                                 b'{"error": "this mock server has no pact loaded yet"}')
         response = service.handle(request)
+        self.tell_verdict()
         if service.recorder.unserialised and not self._serialising:
             self._serialising = True
             self._loop.call_soon(self._serialise)
         return response
+
+    def tell_verdict(self) -> bool:
+        """Tell the controller when the verdict changed: before the answer that changed it
+        goes out, so a client that has its answer finds the verdict in the pipe, and a
+        passing test's `matched` needs no round trip. Returns the verdict."""
+        assert self.service is not None
+        matched = self.service.recorder.matched()
+        if matched is not self.told:
+            self.told = matched
+            with contextlib.suppress(OSError):  # the controller is gone: the pipe's EOF says so
+                self._conn.send_bytes(protocol.encode_verdict(matched))
+        return matched
 
     def _serialise(self) -> None:
         self._serialising = False
@@ -184,6 +280,7 @@ class ServiceSlot:
     def reject(self, status: int, message: str, client: tuple[str, int] | None) -> None:
         if self.service is not None:
             self.service.reject(status, message, client)
+            self.tell_verdict()
 
 
 def _new_loop() -> asyncio.AbstractEventLoop:

@@ -21,7 +21,14 @@ from pactpool_worker.generators import (
 from pactpool_worker.http.wire import HttpRequest, HttpResponse, prepare
 from pactpool_worker.matching import InteractionIndex, Selection
 from pactpool_worker.matching.clip import clip
-from pactpool_worker.pact import BodyState, Interaction, Pact, Request, request_from_http
+from pactpool_worker.pact import (
+    BodyState,
+    Interaction,
+    Pact,
+    Request,
+    load_pact,
+    request_from_http,
+)
 from pactpool_worker.pact.linear_regex import time_budget
 from pactpool_worker.pact.rules import rule_regexes
 from pactpool_worker.service.logbook import Logbook
@@ -201,6 +208,12 @@ class MockService:
             ("Content-Type", JSON_UTF8),
             ("X-Pact", pact_header),
         ], orjson.dumps(body))
+
+
+def check_servable(pact_text: bytes, options: MockOptions, url: str) -> None:
+    """Every check a worker's create makes of a pact (the loader's, then the service's own:
+    generators, rules), without serving it; raises what the worker's create would."""
+    MockService(load_pact(pact_text), options, Logbook(), GeneratorContext.live(url))
 
 
 def _response_source(interaction: Interaction, example: Wire, context: GeneratorContext,
