@@ -9,6 +9,7 @@ worker's duplex pipe, and every call has a deadline.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import threading
 import time
@@ -28,7 +29,7 @@ from pactpool.control.pipe import (
     post,
     roundtrip,
 )
-from pactpool.control.pool import WarmPool, being_killed
+from pactpool.control.pool import WarmPool, being_killed, close_stat
 from pactpool.control.port_closer import borrow_listener, shut
 from pactpool.control.reaper import Reaper
 from pactpool.errors import (
@@ -144,13 +145,15 @@ class Controller:
         pact that fails here waits for the worker's answer, the error a create reports.
         What the later `ready` says is read by the next call (`Worker.late_failure`).
         """
+        killed = being_killed(worker.pid, worker.proc_stat)
+        close_stat(worker)
+        if killed:  # killed while idle, not torn down yet: its port is about to go
+            raise WorkerDiedError(f"the pool worker (pid {worker.pid}) was killed", None)
         frame_id = post(worker, "load", args, self.start_timeout, attachment=pact)
         assert worker.idle_address is not None
         host, port = worker.idle_address
-        if not _servable(pact, bool(args["cors_preflight"]), base_url(host, port)):
+        if not _servable(pact, bool(args["cors_preflight"])):
             return await_reply(worker, "load", frame_id, self.start_timeout)
-        if being_killed(worker.pid):  # killed while idle: its port is about to go
-            raise WorkerDiedError(f"the pool worker (pid {worker.pid}) was killed", None)
         return {"id": frame_id, "ok": True,
                 "result": {"host": host, "port": port, "pid": worker.pid, "scheme": "http"}}
 
@@ -399,6 +402,7 @@ class Controller:
         if worker.exit_status is None:
             worker.exit_status = worker.process.exitcode
         worker.conn.close()
+        close_stat(worker)
         with contextlib.suppress(ValueError):
             worker.process.close()
 
@@ -406,10 +410,16 @@ class Controller:
 _LIVE_CONTROLLERS: weakref.WeakSet[Controller] = weakref.WeakSet()
 
 
-def _servable(pact: bytes, cors_preflight: bool, url: str) -> bool:
-    """Whether the worker's own checks, run in this process, accept the pact."""
+@functools.lru_cache(maxsize=32)
+def _servable(pact: bytes, cors_preflight: bool) -> bool:
+    """Whether the worker's own checks, run in this process, accept the pact.
+
+    The verdict depends on the pact text and the options alone, so it is kept for the last
+    32 pacts: a suite that serves one pact file in many tests checks it once.
+    """
     try:
-        check_servable(pact, MockOptions(cors_preflight=cors_preflight), url)
+        check_servable(pact, MockOptions(cors_preflight=cors_preflight),
+                       base_url("127.0.0.1", 1))
     except Exception:
         return False  # the worker says what is wrong, in its answer
     return True

@@ -24,7 +24,7 @@ from support import interaction, poll, refuses, simple_pact
 import pactpool
 from pactpool.api import finish_mock_server, get_controller
 from pactpool.control import port_closer
-from pactpool.control.pool import being_killed
+from pactpool.control.pool import being_killed, open_stat
 
 PACT = simple_pact(interaction("ping", "GET", "/ping"), interaction("pong", "GET", "/pong"))
 
@@ -159,6 +159,8 @@ def test_a_bad_pact_fails_alike_from_the_pool_and_from_a_fresh_worker() -> None:
         pactpool.MockServer(bad_generator_pact(), port=free_port())  # waits for the worker
     assert str(pooled.value) == str(fresh.value)
     assert "greater than max" in str(pooled.value)
+    with pytest.raises(pactpool.InvalidPactError):  # its check's verdict is kept: still bad
+        pactpool.MockServer(bad_generator_pact())
     assert get_controller().ports() == before
 
 
@@ -167,15 +169,18 @@ def test_being_killed_sees_a_kill_before_the_process_is_torn_down() -> None:
     if pid == 0:  # pragma: no cover - the child only waits to be killed
         signal.pause()
         os._exit(0)
+    stat = open_stat(pid)
+    assert stat is not None
     try:
-        assert not being_killed(pid)
+        assert not being_killed(pid) and not being_killed(pid, stat)
         os.kill(pid, signal.SIGSTOP)
         assert poll(lambda: process_state(pid) == "T")
         os.kill(pid, signal.SIGKILL)  # pending, then exiting, then a zombie: never "idle"
         assert poll(lambda: being_killed(pid))
         assert poll(lambda: process_state(pid) == "Z")
-        assert being_killed(pid)
+        assert being_killed(pid) and being_killed(pid, stat)
     finally:
+        os.close(stat)
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
 
