@@ -186,8 +186,9 @@ def write_pact_document(pact: PactSource, directory: str | os.PathLike[str],
 def cleanup_mock_server(port: int) -> bool:
     """Stop the mock server; returns once its port refuses connections.
 
-    The worker closes its listener, answers, and exits; its process is reaped in the
-    background. False for a port pactpool does not own (already cleaned up included).
+    The controller closes the port itself where the system allows (`control/port_closer`),
+    else the worker closes its listener, answers and exits; either way the process is reaped
+    in the background. False for a port pactpool does not own (already cleaned up included).
     """
     return bool(_stop(port, get_controller().stop))
 
@@ -195,7 +196,8 @@ def cleanup_mock_server(port: int) -> bool:
 def finish_mock_server(port: int) -> tuple[str, str | None] | None:
     """Stop the server as `cleanup_mock_server` does, and return what it recorded: the
     mismatches as JSON text (as `mock_server_mismatches` gives them) and, when there are
-    any, its log. One round trip where asking and then cleaning up would take two.
+    any, its log. One call where asking and then cleaning up would take two (none at all
+    for a server that said it matched).
 
     None for a port pactpool does not own.
     """

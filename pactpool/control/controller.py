@@ -29,7 +29,7 @@ from pactpool.control.pipe import (
     post,
     roundtrip,
 )
-from pactpool.control.pool import WarmPool, being_killed, close_stat
+from pactpool.control.pool import WarmPool, being_killed, close_stat, open_stat
 from pactpool.control.port_closer import borrow_listener, shut
 from pactpool.control.reaper import Reaper
 from pactpool.errors import (
@@ -124,6 +124,8 @@ class Controller:
         worker.scheme = ready.get("scheme", "http")
         if isinstance(ready.get("listener_fd"), int):
             worker.listener_fd = ready["listener_fd"]
+        if worker.proc_stat is None:  # a worker forked on demand (a pool worker has one)
+            worker.proc_stat = open_stat(worker.pid)
         with self._registry_lock:
             self._workers[worker.port] = worker
         return worker
@@ -145,15 +147,15 @@ class Controller:
         pact that fails here waits for the worker's answer, the error a create reports.
         What the later `ready` says is read by the next call (`Worker.late_failure`).
         """
-        killed = being_killed(worker.pid, worker.proc_stat)
-        close_stat(worker)
-        if killed:  # killed while idle, not torn down yet: its port is about to go
+        if being_killed(worker.pid, worker.proc_stat):  # killed while idle: its port will go
             raise WorkerDiedError(f"the pool worker (pid {worker.pid}) was killed", None)
         frame_id = post(worker, "load", args, self.start_timeout, attachment=pact)
         assert worker.idle_address is not None
         host, port = worker.idle_address
         if not _servable(pact, bool(args["cors_preflight"])):
             return await_reply(worker, "load", frame_id, self.start_timeout)
+        if being_killed(worker.pid, worker.proc_stat):  # a second look (see `being_killed`)
+            raise WorkerDiedError(f"the pool worker (pid {worker.pid}) was killed", None)
         return {"id": frame_id, "ok": True,
                 "result": {"host": host, "port": port, "pid": worker.pid, "scheme": "http"}}
 
@@ -300,10 +302,8 @@ class Controller:
 
     def matched(self, port: int) -> bool:
         """The server's verdict: as the worker last said unasked, or asked now."""
-        worker = self.worker(port)
-        if catch_up(worker) and worker.verdict is not None:
-            return worker.verdict
-        return bool(self.call(port, "matched"))
+        verdict = _said_verdict(self.worker(port))
+        return verdict if verdict is not None else bool(self.call(port, "matched"))
 
     def known_matched(self, port: int) -> bool:
         """True when the worker has said it matched (no mismatch to read); no round trip."""
@@ -311,7 +311,7 @@ class Controller:
 
     @staticmethod
     def _known_matched(worker: Worker) -> bool:
-        return catch_up(worker) and worker.verdict is True
+        return _said_verdict(worker) is True
 
     def call(self, port: int, op: protocol.Op, args: dict[str, Any] | None = None,
              timeout: float | None = None) -> Any:
@@ -408,6 +408,17 @@ class Controller:
 
 
 _LIVE_CONTROLLERS: weakref.WeakSet[Controller] = weakref.WeakSet()
+
+
+def _said_verdict(worker: Worker) -> bool | None:
+    """The verdict the worker last said unasked; None when it said none yet, or when it is
+    dying or dead (a kill pending, its teardown under way: its pipe may not say so yet), so
+    that the caller asks, and learns how it ended."""
+    if not catch_up(worker) or worker.verdict is None:
+        return None
+    if being_killed(worker.pid, worker.proc_stat):
+        return None
+    return worker.verdict
 
 
 @functools.lru_cache(maxsize=32)

@@ -180,9 +180,12 @@ def test_being_killed_sees_a_kill_before_the_process_is_torn_down() -> None:
         assert poll(lambda: process_state(pid) == "Z")
         assert being_killed(pid) and being_killed(pid, stat)
     finally:
-        os.close(stat)
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
+    try:
+        assert being_killed(pid, stat) and being_killed(pid)  # reaped: gone
+    finally:
+        os.close(stat)
 
 
 def test_a_borrowed_descriptor_must_be_the_listener_on_that_port() -> None:
