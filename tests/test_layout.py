@@ -87,6 +87,7 @@ ALLOWED: dict[str, set[str]] = {
     "pactpool.report": {"pactpool_worker.records", "pactpool_worker.matching"},
     "pactpool.control": {"pactpool.errors", "pactpool_worker.protocol", "pactpool_worker.records",
                          "pactpool_worker.generators", "pactpool_worker.service.mock",
+                         "pactpool_worker.http.binding", "pactpool_worker.errors",
                          "pactpool_worker.process.launch", "pactpool_worker.process.main"},
     "pactpool.pact_files": {"pactpool.errors"},
     "pactpool.api": {"pactpool", "pactpool.control", "pactpool.errors", "pactpool.report",

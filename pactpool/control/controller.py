@@ -41,7 +41,9 @@ from pactpool.errors import (
     error_from_worker,
 )
 from pactpool_worker import protocol
+from pactpool_worker.errors import WorkerError
 from pactpool_worker.generators import base_url
+from pactpool_worker.http.binding import address_for
 from pactpool_worker.process.launch import WorkerProcess
 from pactpool_worker.records import ServerFailedEntry
 from pactpool_worker.service.mock import MockOptions, check_servable
@@ -99,7 +101,10 @@ class Controller:
         if certificate is not None:
             args["tls"] = {"cert": certificate.cert_file, "key": certificate.key_file}
         keeps_socket = self._keeps_its_socket(worker, host, port, certificate)
-        if not keeps_socket:
+        if keeps_socket:
+            assert worker.idle_address is not None
+            args["host"] = worker.idle_address[0]  # the name, resolved here as the worker would
+        else:
             worker.listener_fd = None  # the worker closes that socket and binds another
         try:
             if keeps_socket and len(pact) <= EARLY_PACT_BYTES:
@@ -135,7 +140,8 @@ class Controller:
         """A pool worker whose listening socket is the one this create asks for: port 0 on
         its host, plain HTTP, default limits (the worker's `_early_fits`)."""
         return worker.idle_address is not None and port == 0 and \
-            host == worker.idle_address[0] and certificate is None and not self.limits
+            _binds_to(host) == worker.idle_address[0] and certificate is None and \
+            not self.limits
 
     def _load_without_waiting(self, worker: Worker, args: dict[str, Any],
                               pact: bytes) -> protocol.ReplyFrame:
@@ -419,6 +425,16 @@ def _said_verdict(worker: Worker) -> bool | None:
     if being_killed(worker.pid, worker.proc_stat):
         return None
     return worker.verdict
+
+
+@functools.lru_cache(maxsize=16)
+def _binds_to(host: str) -> str | None:
+    """The address a worker binds for `host`, found as the worker finds it (`localhost` is
+    `127.0.0.1` where the resolver says so first); None for a name that does not resolve."""
+    try:
+        return str(address_for(host, 0)[1][0])
+    except WorkerError:
+        return None
 
 
 @functools.lru_cache(maxsize=32)

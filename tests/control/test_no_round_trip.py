@@ -203,3 +203,18 @@ def test_a_borrowed_descriptor_must_be_the_listener_on_that_port() -> None:
                         "(pidfd_getfd); cleanup asks the worker instead")
         port_closer.shut(borrowed)
         assert refuses(port)
+
+
+def test_a_name_that_resolves_to_the_pools_address_takes_a_pool_worker() -> None:
+    first = socket.getaddrinfo("localhost", 0, type=socket.SOCK_STREAM,
+                               flags=socket.AI_PASSIVE)[0][4][0]
+    if first != "127.0.0.1":
+        pytest.skip(f"localhost resolves to {first} first here, not the pool's 127.0.0.1")
+    pactpool.MockServer(PACT).close()  # the pool starts with a first create
+    assert get_controller().wait_for_pool()
+    idle = get_controller().idle_pids()
+    with pactpool.MockServer(PACT, addr="localhost") as server:  # pact-python's default
+        assert server.pid in idle
+        assert server.host == "127.0.0.1"
+        assert httpx.get(server.url + "/ping").status_code == 200
+    assert refuses(server.port)

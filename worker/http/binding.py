@@ -11,7 +11,7 @@ from pactpool_worker.errors import AddressTakenError, BindError
 
 def bind_listener(host: str, port: int, backlog: int = 1024) -> socket.socket:
     """A non-blocking listening TCP socket on the first address `host` resolves to."""
-    family, sockaddr = _numeric_address(host, port) or _resolved_address(host, port)
+    family, sockaddr = address_for(host, port)
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
         # Lets a port in TIME_WAIT be bound again; Linux still refuses a port someone listens on.
@@ -28,6 +28,12 @@ def bind_listener(host: str, port: int, backlog: int = 1024) -> socket.socket:
         raise BindError(f"cannot bind {where}: {exc.strerror}") from exc
     sock.setblocking(False)
     return sock
+
+
+def address_for(host: str, port: int) -> tuple[socket.AddressFamily, tuple[Any, ...]]:
+    """The family and socket address `bind_listener` binds for `host` (the resolver's first
+    answer for a name); raises `BindError` for a name that does not resolve."""
+    return _numeric_address(host, port) or _resolved_address(host, port)
 
 
 def _numeric_address(host: str, port: int) -> tuple[socket.AddressFamily, tuple[Any, ...]] | None:
