@@ -15,7 +15,12 @@ import orjson
 
 from pactpool.control import signals
 from pactpool.control.certificates import CertificateAuthority, ServerCertificate, user_certificate
-from pactpool.control.controller import Controller, mock_server_failed_entry
+from pactpool.control.controller import (
+    EARLY_PACT_BYTES,
+    Controller,
+    mock_server_failed_entry,
+    pact_is_servable,
+)
 from pactpool.errors import (
     InvalidPactError,
     PactMismatchError,
@@ -175,10 +180,13 @@ def write_pact_document(pact: PactSource, directory: str | os.PathLike[str],
     from pactpool_worker.pact import load_pact
 
     data, source = _pact_bytes(pact)
-    try:
-        document = load_pact(data).raw
-    except PactLoadError as exc:
-        raise InvalidPactError(exc.reason, exc.json_path, source) from None
+    if len(data) <= EARLY_PACT_BYTES and pact_is_servable(data):  # checked when it was served
+        document = orjson.loads(data)
+    else:
+        try:
+            document = load_pact(data).raw
+        except PactLoadError as exc:
+            raise InvalidPactError(exc.reason, exc.json_path, source) from None
     return write_pact(document, os.path.abspath(os.fspath(directory)), overwrite=overwrite,
                       writer_version=_version())
 

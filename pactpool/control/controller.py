@@ -158,7 +158,7 @@ class Controller:
         frame_id = post(worker, "load", args, self.start_timeout, attachment=pact)
         assert worker.idle_address is not None
         host, port = worker.idle_address
-        if not _servable(pact, bool(args["cors_preflight"])):
+        if not pact_is_servable(pact, bool(args["cors_preflight"])):
             return await_reply(worker, "load", frame_id, self.start_timeout)
         if being_killed(worker.pid, worker.proc_stat):  # a second look (see `being_killed`)
             raise WorkerDiedError(f"the pool worker (pid {worker.pid}) was killed", None)
@@ -438,11 +438,12 @@ def _binds_to(host: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=32)
-def _servable(pact: bytes, cors_preflight: bool) -> bool:
+def pact_is_servable(pact: bytes, cors_preflight: bool = False) -> bool:
     """Whether the worker's own checks, run in this process, accept the pact.
 
     The verdict depends on the pact text and the options alone, so it is kept for the last
-    32 pacts: a suite that serves one pact file in many tests checks it once.
+    32 pacts: a suite that serves one pact file in many tests checks it once, and a pact
+    written after it was served is not checked again.
     """
     try:
         check_servable(pact, MockOptions(cors_preflight=cors_preflight),
