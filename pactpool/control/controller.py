@@ -29,7 +29,7 @@ from pactpool.control.pipe import (
     post,
     roundtrip,
 )
-from pactpool.control.pool import WarmPool, being_killed, close_stat, open_stat
+from pactpool.control.pool import WarmPool, being_killed, close_stat
 from pactpool.control.port_closer import borrow_listener, shut
 from pactpool.control.reaper import Reaper
 from pactpool.errors import (
@@ -129,8 +129,6 @@ class Controller:
         worker.scheme = ready.get("scheme", "http")
         if isinstance(ready.get("listener_fd"), int):
             worker.listener_fd = ready["listener_fd"]
-        if worker.proc_stat is None:  # a worker forked on demand (a pool worker has one)
-            worker.proc_stat = open_stat(worker.pid)
         with self._registry_lock:
             self._workers[worker.port] = worker
         return worker
@@ -160,7 +158,9 @@ class Controller:
         host, port = worker.idle_address
         if not pact_is_servable(pact, bool(args["cors_preflight"])):
             return await_reply(worker, "load", frame_id, self.start_timeout)
-        if being_killed(worker.pid, worker.proc_stat):  # a second look (see `being_killed`)
+        killed = being_killed(worker.pid, worker.proc_stat)  # a second look: see there
+        close_stat(worker)
+        if killed:
             raise WorkerDiedError(f"the pool worker (pid {worker.pid}) was killed", None)
         return {"id": frame_id, "ok": True,
                 "result": {"host": host, "port": port, "pid": worker.pid, "scheme": "http"}}
@@ -422,7 +422,7 @@ def _said_verdict(worker: Worker) -> bool | None:
     that the caller asks, and learns how it ended."""
     if not catch_up(worker) or worker.verdict is None:
         return None
-    if being_killed(worker.pid, worker.proc_stat):
+    if being_killed(worker.pid):
         return None
     return worker.verdict
 

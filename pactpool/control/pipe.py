@@ -55,7 +55,7 @@ class Worker:
     verdict: bool | None = None
     """What `matched` is, as the worker last said unasked (None: not known yet)."""
     proc_stat: int | None = None
-    """An idle pool worker's `/proc/<pid>/stat`, open (see `pool.being_killed`)."""
+    """An idle pool worker's `/proc/<pid>/stat`, open until its create is done."""
     posted: int | None = None
     """The id of a frame sent with `post` whose reply was not read yet."""
     late_failure: str | None = None
