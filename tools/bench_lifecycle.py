@@ -165,11 +165,18 @@ def consumer_dsl_test(pact_module: Any, folder: str, steps: Steps) -> None:
 
 
 def row_10(quick: bool) -> list[str]:
-    rounds = 60 if quick else 200
-    def folder() -> str:  # one per side: a side's write must not find another side's file
-        return tempfile.mkdtemp(prefix="pactpool-bench-lifecycle-")
+    with tempfile.TemporaryDirectory(prefix="pactpool-bench-lifecycle-") as scratch:
+        return _row_10(quick, scratch)
 
-    ours, front_folder, theirs = folder(), folder(), folder()
+
+def _row_10(quick: bool, scratch: str) -> list[str]:
+    rounds = 60 if quick else 200
+    def folder(side: str) -> str:  # one per side: a side's write must not find another's file
+        path = os.path.join(scratch, side)
+        os.mkdir(path)
+        return path
+
+    ours, front_folder, theirs = folder("mock-server"), folder("front"), folder("pact-python")
     sides: dict[str, Callable[[Steps], None]] = {
         "pactpool (MockServer)": lambda s: pactpool_consumer_test(ours, s)}
     with contextlib.suppress(ImportError):

@@ -414,7 +414,8 @@ class PactServer:
             return
         where = str(self)
         self._server = None
-        # The record and the stop in one round trip; the port is closed when it returns.
+        # The record and the stop in one call (none to the worker when it said it matched);
+        # the port is closed when it returns.
         final = server.finish()
         record, self._logs = final if final is not None else (None, None)
         self._mismatches = parse_mismatches(record)

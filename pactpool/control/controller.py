@@ -187,7 +187,8 @@ class Controller:
     def stop_with_record(self, port: int,
                          grace: float = STOP_GRACE) -> tuple[bytes, str | None] | None:
         """`stop`, answered with the server's final mismatch record (JSON text) and, when
-        the record holds anything, its log: one round trip for a test's last two questions.
+        the record holds anything, its log: one call for a test's last two questions, with no
+        round trip at all for a server that said it matched.
 
         None for a port with no worker. A worker that died, or did not answer, is reported
         by a `mock-server-failed` record (no log), as `mock_server_mismatches` reports it.

@@ -1,4 +1,4 @@
-"""A warm pool of idle workers, so that a create costs a pipe round trip, not a fork.
+"""A warm pool of idle workers, so that a create costs a pipe write and a check, not a fork.
 
 Idle workers are forked ahead of time, have done their post-fork setup, hold a listening
 socket on a kernel-chosen loopback port, and wait for a `load` frame. A background thread

@@ -1,9 +1,10 @@
 """Collects stopped workers in the background, so that a cleanup does not wait for the kernel.
 
-A worker told to stop closes its port, answers, and exits. From then on it serves nothing,
+A cleanup closes the worker's port and kills it (or, where the port cannot be closed from
+the controller, the worker closes it, answers, and exits). From then on it serves nothing,
 but the kernel still takes a few milliseconds to tear the process down. A cleanup returns
-on the answer; this reaper waits for the exit (killing a worker that lingers past its
-grace), reads its status and closes the controller's descriptors for it. `drain` waits
+at once; this reaper waits for the exit (killing a worker that lingers past its grace),
+reads its status and closes the controller's descriptors for it. `drain` waits
 for all of that, and the controller's `stop_all` calls it, so nothing outlives the harness.
 """
 
