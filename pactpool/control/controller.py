@@ -42,11 +42,9 @@ from pactpool.errors import (
 )
 from pactpool_worker import protocol
 from pactpool_worker.errors import WorkerError
-from pactpool_worker.generators import base_url
 from pactpool_worker.http.binding import address_for
 from pactpool_worker.process.launch import WorkerProcess
 from pactpool_worker.records import ServerFailedEntry
-from pactpool_worker.service.mock import MockOptions, check_servable
 
 DEFAULT_POOL_SIZE = 2
 EARLY_PACT_BYTES = 64 * 1024
@@ -446,6 +444,9 @@ def pact_is_servable(pact: bytes, cors_preflight: bool = False) -> bool:
     32 pacts: a suite that serves one pact file in many tests checks it once, and a pact
     written after it was served is not checked again.
     """
+    from pactpool_worker.generators import base_url  # imported by the first create, not here
+    from pactpool_worker.service.mock import MockOptions, check_servable
+
     try:
         check_servable(pact, MockOptions(cors_preflight=cors_preflight),
                        base_url("127.0.0.1", 1))
