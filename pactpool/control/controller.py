@@ -127,6 +127,7 @@ class Controller:
         worker.scheme = ready.get("scheme", "http")
         if isinstance(ready.get("listener_fd"), int):
             worker.listener_fd = ready["listener_fd"]
+        close_stat(worker)  # a pool worker's, needed only while it was idle
         with self._registry_lock:
             self._workers[worker.port] = worker
         return worker
@@ -156,9 +157,7 @@ class Controller:
         host, port = worker.idle_address
         if not pact_is_servable(pact, bool(args["cors_preflight"])):
             return await_reply(worker, "load", frame_id, self.start_timeout)
-        killed = being_killed(worker.pid, worker.proc_stat)  # a second look: see there
-        close_stat(worker)
-        if killed:
+        if being_killed(worker.pid, worker.proc_stat):  # a second look: see there
             raise WorkerDiedError(f"the pool worker (pid {worker.pid}) was killed", None)
         return {"id": frame_id, "ok": True,
                 "result": {"host": host, "port": port, "pid": worker.pid, "scheme": "http"}}
@@ -166,20 +165,21 @@ class Controller:
     def stop(self, port: int, grace: float = STOP_GRACE) -> bool:
         """Stop the worker on `port`; True if there was one. Returns once the port is closed.
 
-        A worker that answers `shutdown` has closed its listener and is exiting: the reaper
-        collects it in the background. One that does not answer within `grace` is killed
-        and reaped here, since only its death closes the port then.
+        Where the port can be closed from here (`_close_here`), the worker is killed and
+        its port shut without its help. Otherwise it is asked: a worker that answers
+        `shutdown` has closed its listener and is exiting; one that does not answer within
+        `grace` is killed and reaped here, since only its death closes the port then. The
+        reaper collects the others in the background.
         """
         with self._registry_lock:
             worker = self._workers.pop(port, None)
         if worker is None:
             return False
-        if self._close_here(worker):
-            pass
-        elif self._close_port(worker, grace):
-            self._reaper.add(worker)
-        else:
-            self._kill_and_reap(worker)
+        if not self._close_here(worker):
+            if self._close_port(worker, grace):
+                self._reaper.add(worker)
+            else:
+                self._kill_and_reap(worker)
         return True
 
     def stop_with_record(self, port: int,

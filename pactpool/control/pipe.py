@@ -47,6 +47,8 @@ class Worker:
     pipe_timeout: float | None = None
     """The deadline the pipe's reads and writes carry now (set per call when it changes)."""
     poller: Any = None
+    """A `select.poll` on the pipe and the sentinel, made once by `readable`: calls hold
+    `lock`, and an idle worker is polled only by the pool, under its own lock."""
     idle_address: tuple[str, int] | None = None
     """Where a pool worker already listens (from its hello), for a create with port 0."""
     listener_fd: int | None = None
@@ -60,8 +62,6 @@ class Worker:
     """The id of a frame sent with `post` whose reply was not read yet."""
     late_failure: str | None = None
     """What the reply to a posted frame said went wrong, if it did."""
-    """A `select.poll` on the pipe and the sentinel, made once by `readable`: calls hold
-    `lock`, and an idle worker is polled only by the pool, under its own lock."""
 
     @property
     def alive(self) -> bool:
